@@ -1,2 +1,128 @@
 package org.alexnetcuda.cli;
-public final class Main { public static void main(String[] a) { } }
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.alexnetcuda.data.DataException;
+import org.alexnetcuda.model.WeightsException;
+import org.alexnetcuda.train.DivergedException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: one subcommand per verb, picocli's conventions for --help, --version and exit codes. */
+@Command(name = "alexnet-cuda", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "AlexNet on CIFAR-10 from Java: CUDA through JCuda, with a CPU reference engine.",
+        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, SynthCommand.class,
+                DeviceCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok",
+            "1:failure (diverged training, I/O error, internal error)",
+            "2:bad usage or input (options, dataset, weights file)",
+            "3:no usable GPU (try --device cpu)",
+            "130:interrupted"})
+public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an unexpected error, print the full stack trace.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, summary, synth, device)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::handleUsage);
+        return cl.execute(args);
+    }
+
+    private static int handleUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("error: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+        return ExitCodes.USAGE;
+    }
+
+    /** Maps what went wrong to one line on stderr and an exit code; stack traces only with --verbose. */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        int code;
+        if (e instanceof DataException || e instanceof WeightsException || e instanceof IllegalArgumentException) {
+            code = ExitCodes.USAGE;
+        } else if (e instanceof NoGpuException) {
+            code = ExitCodes.NO_GPU;
+        } else if (e instanceof DivergedException) {
+            code = ExitCodes.FAILURE;
+        } else if (e instanceof IOException) {
+            code = ExitCodes.FAILURE;
+        } else {
+            code = ExitCodes.FAILURE;
+            err.println("error: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (verbose(parsed)) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with --verbose for the stack trace)");
+            }
+            return code;
+        }
+        err.println("error: " + e.getMessage());
+        if (verbose(parsed)) {
+            e.printStackTrace(err);
+        }
+        return code;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        return parsed != null && parsed.hasMatchedOption("--verbose")
+                || parsed != null && parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose");
+    }
+
+    /** Fails early, before hours of training, when a file cannot be written where asked. */
+    static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || (Files.exists(dir) && !Files.isWritable(dir))) {
+            throw new IllegalArgumentException("cannot write " + file + ": folder " + dir + " is not writable");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("cannot write " + file + ": it is a folder");
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** --version: this program and the bindings it was built with. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"alexnet-cuda " + version(),
+                    "JCuda 12.6.0, JCublas 12.6.0, JCudnn 11.7.0 API with 12.6.0 natives (cuDNN 9)"};
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.alexnetcuda.engine;
+
+import org.alexnetcuda.model.NetworkSpec;
+
+/**
+ * What the training loop needs from an engine (CPU reference now, CUDA later). The engine owns the datasets,
+ * the parameters and the optimizer state; the loop only hands it sample indices, so the GPU engine can keep
+ * everything in device memory and the host reads totals rarely.
+ *
+ * <p>Data path of one training step: gather batch (order[from..from+count)) and preprocess, layers forward,
+ * softmax cross-entropy, layers backward, Adam.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** A one-line description: engine, device, threads. */
+    String description();
+
+    NetworkSpec network();
+
+    /** One optimizer step on training samples order[from .. from+count). */
+    void trainStep(int[] order, int from, int count);
+
+    /** Forward pass in eval mode on test samples order[from .. from+count), accumulated into the eval totals. */
+    void evalBatch(int[] order, int from, int count);
+
+    /** Totals since the last reset (reading them may synchronise with the device). */
+    Totals totals();
+
+    void resetTotals();
+
+    /** Adam steps taken so far (the optimizer's t). */
+    long step();
+
+    /** Copies the current parameters into a store of this network's layout. */
+    void readParameters(ParameterStore into);
+
+    /** Replaces the parameters (the optimizer state is kept). */
+    void writeParameters(ParameterStore from);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,143 @@
+package org.alexnetcuda.engine.cpu;
+
+import org.alexnetcuda.data.Cifar10Dataset;
+import org.alexnetcuda.data.Preprocessing;
+import org.alexnetcuda.engine.Engine;
+import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.Totals;
+import org.alexnetcuda.model.NetworkSpec;
+
+/**
+ * The reference engine: every stage of the data path in plain Java on the host, multi-threaded.
+ * It favours clarity and accuracy; the CUDA engine is checked against it.
+ */
+public final class CpuEngine implements Engine {
+    private final EngineConfig config;
+    private final NetworkSpec spec;
+    private final CpuNetwork net;
+    private final Adam adam;
+    private final Cifar10Dataset train;
+    private final Cifar10Dataset test;
+    private final int classes;
+
+    private double trainLossSum;
+    private long trainBatches;
+    private long trainSamples;
+    private double evalLossSum;
+    private long evalCorrect;
+    private long evalSamples;
+    private long[][] confusion;
+
+    public CpuEngine(EngineConfig config, NetworkSpec spec, ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
+        this.config = config;
+        this.spec = spec;
+        this.net = new CpuNetwork(spec, spec.newParameterStore(), config.seed());
+        System.arraycopy(initial.values, 0, net.store().values, 0, initial.values.length);
+        this.adam = new Adam(config.learningRate(), 0.9f, 0.999f, 1e-8f, config.weightDecay());
+        this.train = train;
+        this.test = test;
+        this.classes = spec.outputShape(1).c();
+        resetTotals();
+    }
+
+    @Override
+    public String description() {
+        return "cpu (reference engine, " + Parallel.threads() + " threads)";
+    }
+
+    @Override
+    public NetworkSpec network() {
+        return spec;
+    }
+
+    public Adam optimizer() {
+        return adam;
+    }
+
+    @Override
+    public void trainStep(int[] order, int from, int count) {
+        long step = adam.stepCount();
+        Tensor x = net.input(count);
+        int[] labels = new int[count];
+        Preprocessing.fillBatch(train, order, from, count, spec.inputSize(),
+                config.augment() ? Preprocessing.augmentations(config.seed(), step, count) : null, x.data, labels);
+        Pass pass = Pass.train(step);
+        Tensor logits = net.forward(pass);
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, net.logitsGradient());
+        net.store().zeroGrads();
+        net.backward(pass);
+        adam.step(net.store());
+        trainLossSum += r.lossSum() / count;
+        trainBatches++;
+        trainSamples += count;
+    }
+
+    @Override
+    public void evalBatch(int[] order, int from, int count) {
+        Tensor x = net.input(count);
+        int[] labels = new int[count];
+        Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data, labels);
+        Tensor logits = net.forward(Pass.EVAL);
+        SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, null);
+        evalLossSum += r.lossSum();
+        evalCorrect += r.correct();
+        evalSamples += count;
+        for (int i = 0; i < count; i++) {
+            confusion[labels[i]][argmax(logits.data, i * classes, classes)]++;
+        }
+    }
+
+    /** Index of the first maximum, as torch.argmax. */
+    static int argmax(float[] a, int offset, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (a[offset + j] > a[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public Totals totals() {
+        long[][] copy = new long[classes][];
+        for (int c = 0; c < classes; c++) {
+            copy[c] = confusion[c].clone();
+        }
+        return new Totals(trainLossSum, trainBatches, trainSamples, evalLossSum, evalCorrect, evalSamples, copy);
+    }
+
+    @Override
+    public void resetTotals() {
+        trainLossSum = 0;
+        trainBatches = 0;
+        trainSamples = 0;
+        evalLossSum = 0;
+        evalCorrect = 0;
+        evalSamples = 0;
+        confusion = new long[classes][classes];
+    }
+
+    @Override
+    public long step() {
+        return adam.stepCount();
+    }
+
+    @Override
+    public void readParameters(ParameterStore into) {
+        System.arraycopy(net.store().values, 0, into.values, 0, into.values.length);
+    }
+
+    @Override
+    public void writeParameters(ParameterStore from) {
+        System.arraycopy(from.values, 0, net.store().values, 0, from.values.length);
+    }
+
+    @Override
+    public void close() {
+        // nothing to release on the host
+    }
+}
