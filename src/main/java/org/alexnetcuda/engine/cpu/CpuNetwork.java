@@ -2,6 +2,7 @@ package org.alexnetcuda.engine.cpu;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
@@ -22,16 +23,25 @@ public final class CpuNetwork {
     private Tensor[] act;
     private Tensor[] grad;
 
+    /** A network whose dropout layers draw Philox masks from (dropoutSeed, layer index, step, element). */
     public CpuNetwork(NetworkSpec spec, ParameterStore store, long dropoutSeed) {
+        this(spec, store, dropoutSeed, Map.of());
+    }
+
+    /**
+     * A network in which the dropout layers named in {@code masks} use the given masks instead (tests use this
+     * to replay the masks PyTorch drew).
+     */
+    public CpuNetwork(NetworkSpec spec, ParameterStore store, long dropoutSeed, Map<String, DropoutMask> masks) {
         this.spec = spec;
         this.store = store;
         List<Shape> in = spec.inputShapes(1);
         for (int i = 0; i < spec.layers().size(); i++) {
-            layers.add(create(spec.layers().get(i), in.get(i), i, dropoutSeed));
+            layers.add(create(spec.layers().get(i), in.get(i), i, dropoutSeed, masks));
         }
     }
 
-    private CpuLayer create(LayerSpec l, Shape in, int index, long seed) {
+    private CpuLayer create(LayerSpec l, Shape in, int index, long seed, Map<String, DropoutMask> masks) {
         if (l instanceof LayerSpec.Conv c) {
             return new Conv2d(c.name(), in.c(), c.outChannels(), c.kernel(), c.stride(), c.pad(), store,
                     store.get(c.module() + ".weight"), store.get(c.module() + ".bias"));
@@ -50,7 +60,8 @@ public final class CpuNetwork {
             return new LrnLayer(n.name(), n.size(), n.alpha(), n.beta(), n.k());
         }
         if (l instanceof LayerSpec.Dropout d) {
-            return new Dropout(d.name(), d.p(), seed, index);
+            DropoutMask mask = masks.get(d.name());
+            return mask != null ? new Dropout(d.name(), d.p(), mask) : new Dropout(d.name(), d.p(), seed, index);
         }
         return new FlattenLayer(l.name());
     }
