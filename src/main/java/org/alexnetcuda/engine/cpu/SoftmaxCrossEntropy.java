@@ -1,0 +1,89 @@
+package org.alexnetcuda.engine.cpu;
+
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.Tensor;
+
+/**
+ * Softmax cross-entropy on logits z of shape (N, K, 1, 1), as PyTorch's {@code nn.CrossEntropyLoss} (mean reduction)
+ * and {@code torch.argmax}.
+ *
+ * <pre>
+ *   loss_n   = logsumexp(z_n) - z_n[label_n],   logsumexp(z) = m + log(sum_k exp(z_k - m)),  m = max_k z_k
+ *   lossSum  = sum_n loss_n                     (the caller divides by N for the mean loss)
+ *   correct  = #{n : argmax_k z_n[k] == label_n}, ties to the FIRST maximum (lowest k), as torch.argmax
+ *   dz_n[k]  = (softmax(z_n)[k] - [k == label_n]) / N,  softmax(z)[k] = exp(z_k - logsumexp(z))
+ * </pre>
+ * dz is the gradient of the MEAN loss. Subtracting the maximum keeps every exp() in (0, 1], so large logits (1e4)
+ * give finite results; the per-sample sums and logs run in double, the gradient is rounded to float at the end.
+ * lossSum adds the per-sample losses in sample order, so it does not depend on the thread count.
+ */
+public final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {
+    }
+
+    /** The summed loss over the batch and the number of correct top-1 predictions. */
+    public record Result(double lossSum, int correct) {
+    }
+
+    /**
+     * @param logits  (N, K, 1, 1)
+     * @param labels  N labels in [0, K)
+     * @param dLogits null, or a tensor of the logits' shape (it may be {@code logits} itself), overwritten with
+     *                the gradient of the mean loss
+     */
+    public static Result compute(Tensor logits, int[] labels, Tensor dLogits) {
+        Shape s = logits.shape;
+        if (s.h() != 1 || s.w() != 1) {
+            throw new IllegalArgumentException("logits must be (N, classes, 1, 1), got " + s);
+        }
+        int n = s.n();
+        int classes = s.c();
+        if (labels.length != n) {
+            throw new IllegalArgumentException(labels.length + " labels for a batch of " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is outside [0, " + classes + ")");
+            }
+        }
+        if (dLogits != null && !dLogits.shape.equals(s)) {
+            throw new IllegalArgumentException("dLogits " + dLogits.shape + " should be " + s);
+        }
+        double[] loss = new double[n];
+        boolean[] hit = new boolean[n];
+        Parallel.forEach(n, i -> {
+            int base = i * classes;
+            float[] z = logits.data;
+            int arg = 0;
+            float max = z[base];
+            for (int k = 1; k < classes; k++) {
+                if (z[base + k] > max) {
+                    max = z[base + k];
+                    arg = k;
+                }
+            }
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                sum += Math.exp((double) z[base + k] - max);
+            }
+            double lse = max + Math.log(sum);
+            int label = labels[i];
+            loss[i] = lse - z[base + label];
+            hit[i] = arg == label;
+            if (dLogits != null) {
+                float[] d = dLogits.data;
+                for (int k = 0; k < classes; k++) {
+                    double p = Math.exp((double) z[base + k] - lse);
+                    d[base + k] = (float) (((k == label ? p - 1 : p)) / n);
+                }
+            }
+        });
+        double lossSum = 0;
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            lossSum += loss[i];
+            correct += hit[i] ? 1 : 0;
+        }
+        return new Result(lossSum, correct);
+    }
+}
