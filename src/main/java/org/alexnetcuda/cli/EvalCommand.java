@@ -8,7 +8,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-import org.alexnetcuda.data.Cifar10Reader;
+import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
@@ -53,12 +53,12 @@ public final class EvalCommand implements Callable<Integer> {
         ParameterStore params = spec.newParameterStore();
         Safetensors.load(weights, params);
         device.require();
-        Cifar10Reader.Splits splits = data.load(json ? System.err : System.out);
-        int n = splits.test().size();
-        try (Engine engine = new CpuEngine(new EngineConfig(0f, 0f, 0, false), spec, params, splits.train(), splits.test())) {
+        Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
+        int n = test.size();
+        try (Engine engine = new CpuEngine(new EngineConfig(0f, 0f, 0, false), spec, params, null, test)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();
-            List<String> names = splits.test().classNames();
+            List<String> names = test.classNames();
             if (json) {
                 System.out.println(toJson(t));
             } else {

@@ -17,7 +17,7 @@ public interface Engine extends AutoCloseable {
 
     NetworkSpec network();
 
-    /** One optimizer step on training samples order[from .. from+count). */
+    /** One optimizer step on training samples order[from .. from+count) (order null: samples from .. from+count). */
     void trainStep(int[] order, int from, int count);
 
     /** Forward pass in eval mode on test samples order[from .. from+count), accumulated into the eval totals. */

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.alexnetcuda.data.EpochOrder;
+import org.alexnetcuda.data.EpochBatches;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.Totals;
 
@@ -51,12 +51,12 @@ public final class Trainer {
     private EpochMetrics runEpoch(int epoch) {
         engine.resetTotals();
         long start = System.nanoTime();
-        int[] order = options.shuffle() ? EpochOrder.permutation(trainSize, options.seed(), epoch) : EpochOrder.identity(trainSize);
+        EpochBatches batches = EpochBatches.of(trainSize, options.batchSize(), options.shuffle(), options.seed(), epoch);
         try (Progress p = Progress.start("epoch " + epoch + "/" + options.epochs(), trainSize, log, quiet)) {
             long lastRead = 0;
-            for (int from = 0; from < trainSize; from += options.batchSize()) {
-                int count = Math.min(options.batchSize(), trainSize - from);
-                engine.trainStep(order, from, count);
+            for (EpochBatches.Batch b : batches) {
+                int count = b.count();
+                engine.trainStep(b.indices(), b.from(), count);
                 double loss = Double.NaN;
                 long now = System.nanoTime();
                 if (p.wantsLoss() && now - lastRead >= LOSS_READ_INTERVAL_NANOS) {
@@ -77,9 +77,8 @@ public final class Trainer {
 
     /** One pass over the test set in file order, in batches, into the engine's eval totals. */
     public static void evaluate(Engine engine, int testSize, int batchSize) {
-        int[] order = EpochOrder.identity(testSize);
-        for (int from = 0; from < testSize; from += batchSize) {
-            engine.evalBatch(order, from, Math.min(batchSize, testSize - from));
+        for (EpochBatches.Batch b : EpochBatches.of(testSize, batchSize, false, 0, 0)) {
+            engine.evalBatch(b.indices(), b.from(), b.count());
         }
     }
 }

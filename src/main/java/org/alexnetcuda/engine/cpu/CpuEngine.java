@@ -1,5 +1,6 @@
 package org.alexnetcuda.engine.cpu;
 
+import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.engine.Engine;
@@ -31,6 +32,7 @@ public final class CpuEngine implements Engine {
     private long evalSamples;
     private long[][] confusion;
 
+    /** An engine over these datasets (train may be null for evaluation only). */
     public CpuEngine(EngineConfig config, NetworkSpec spec, ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
         this.config = config;
         this.spec = spec;
@@ -62,8 +64,10 @@ public final class CpuEngine implements Engine {
         long step = adam.stepCount();
         Tensor x = net.input(count);
         int[] labels = new int[count];
-        Preprocessing.fillBatch(train, order, from, count, spec.inputSize(),
-                config.augment() ? Preprocessing.augmentations(config.seed(), step, count) : null, x.data, labels);
+        // Augmentation draws depend on (seed, step) only, so a resumed run sees the same crops and flips.
+        Augment[] aug = config.augment() ? Augment.forBatch(config.seed(), 0, Math.toIntExact(step), count) : null;
+        Preprocessing.fillBatch(train, order, from, count, spec.inputSize(), aug, x.data);
+        Preprocessing.fillLabels(train, order, from, count, labels);
         Pass pass = Pass.train(step);
         Tensor logits = net.forward(pass);
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, net.logitsGradient());
@@ -79,7 +83,8 @@ public final class CpuEngine implements Engine {
     public void evalBatch(int[] order, int from, int count) {
         Tensor x = net.input(count);
         int[] labels = new int[count];
-        Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data, labels);
+        Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data);
+        Preprocessing.fillLabels(test, order, from, count, labels);
         Tensor logits = net.forward(Pass.EVAL);
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, null);
         evalLossSum += r.lossSum();

@@ -1,0 +1,141 @@
+package org.alexnetcuda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: output, one-line errors and exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** What a command printed and returned. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneLineError(Run r, int code, String fragment) {
+        assertEquals(code, r.code(), () -> "exit code; stderr: " + r.err() + " stdout: " + r.out());
+        assertTrue(r.err().contains(fragment), () -> "stderr lacks '" + fragment + "': " + r.err());
+        assertFalse(r.err().contains("\tat "), () -> "stack trace on stderr: " + r.err());
+    }
+
+    @Test
+    void summaryPrintsTheNotebookTableCorrected() {
+        Run r = run("summary");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("34,944"), r.out());
+        assertTrue(r.out().contains("(64,96,55,55)"), r.out());
+        assertTrue(r.out().contains("58,322,314"), r.out());
+        assertTrue(r.out().contains("(64,256,6,6)"), r.out());
+        assertTrue(r.out().contains("Device memory for a training step at batch 64"), r.out());
+    }
+
+    @Test
+    void tooSmallInputNamesTheSmallestValidSize() {
+        assertOneLineError(run("summary", "--input-size", "50"), ExitCodes.USAGE, "smallest valid input size is 65");
+    }
+
+    @Test
+    void impossibleOptionsAreUsageErrors() {
+        assertOneLineError(run("summary", "--lrn", "conv7"), ExitCodes.USAGE, "--lrn must be one of");
+        assertOneLineError(run("summary", "--dropout", "1.5"), ExitCodes.USAGE, "--dropout");
+        assertOneLineError(run("summary", "--batch-size", "0"), ExitCodes.USAGE, "--batch-size");
+        assertOneLineError(run("train", "--device", "cpu", "--epochs", "0"), ExitCodes.USAGE, "--epochs");
+        assertOneLineError(run("train", "--no-such-option"), ExitCodes.USAGE, "Unknown option");
+        assertOneLineError(run("train", "--device", "tpu"), ExitCodes.USAGE, "--device");
+        assertOneLineError(run(), ExitCodes.USAGE, "a command is required");
+    }
+
+    @Test
+    void missingDatasetIsOneLineExitTwo() {
+        Run r = run("train", "--device", "cpu", "--data-dir", dir.resolve("nowhere").toString());
+        assertOneLineError(r, ExitCodes.USAGE, "nowhere");
+    }
+
+    @Test
+    void missingWeightsFileIsOneLineExitTwo() {
+        assertOneLineError(run("eval", "--device", "cpu", "--weights", dir.resolve("none.safetensors").toString()),
+                ExitCodes.USAGE, "none.safetensors");
+    }
+
+    @Test
+    void noGpuHereMeansExitThreeWithAHint() {
+        Run r = run("train", "--data-dir", dir.toString());
+        assertOneLineError(r, ExitCodes.NO_GPU, "--device cpu");
+        Run d = run("device");
+        assertEquals(ExitCodes.NO_GPU, d.code(), d.err());
+        assertTrue(d.out().contains("no usable GPU"), d.out());
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("alexnet-cuda "), v.out());
+        for (String cmd : new String[] {"train", "eval", "summary", "synth", "device"}) {
+            Run h = run(cmd, "--help");
+            assertEquals(0, h.code(), cmd);
+            assertTrue(h.out().contains("Usage: alexnet-cuda " + cmd), h.out());
+        }
+        assertTrue(run("--help").out().contains("130"), "exit codes listed in --help");
+    }
+
+    @Test
+    void synthThenTrainThenEvalOnTheCpu() throws Exception {
+        Path data = dir.resolve("synth");
+        assertEquals(0, run("synth", "--out", data.toString(), "--train", "96", "--test", "40", "--seed", "3").code());
+        Path weights = dir.resolve("w.safetensors");
+        Run t = run("train", "--device", "cpu", "--data-dir", data.toString(), "--input-size", "67", "--epochs", "1",
+                "--batch-size", "32", "--json", "--save-weights", weights.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("Epoch 1/1: Train Loss="), t.err());
+        JsonObject json = JsonParser.parseString(t.out().strip()).getAsJsonObject();
+        JsonArray epochs = json.getAsJsonArray("epochs");
+        assertEquals(1, epochs.size());
+        double loss = epochs.get(0).getAsJsonObject().get("train_loss").getAsDouble();
+        assertTrue(loss > 0 && Double.isFinite(loss), "train loss " + loss);
+        assertTrue(Files.size(weights) > 4 * 1000, "weights written");
+
+        Run e = run("eval", "--device", "cpu", "--data-dir", data.toString(), "--input-size", "67",
+                "--weights", weights.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonObject ev = JsonParser.parseString(e.out().strip()).getAsJsonObject();
+        assertEquals(10, ev.getAsJsonArray("per_class_accuracy").size());
+        assertEquals(10, ev.getAsJsonArray("confusion").size());
+        double acc = ev.get("accuracy").getAsDouble();
+        assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+
+        // The same weights at another input size do not fit fc6: one line, exit 2.
+        assertOneLineError(run("eval", "--device", "cpu", "--data-dir", data.toString(), "--input-size", "99",
+                "--weights", weights.toString()), ExitCodes.USAGE, "net.14.weight");
+    }
+}
