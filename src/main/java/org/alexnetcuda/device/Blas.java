@@ -1,0 +1,29 @@
+package org.alexnetcuda.device;
+
+import org.alexnetcuda.device.Handles.Stream;
+
+/**
+ * The cuBLAS calls of the fully connected layers, column-major as cuBLAS is (a row-major R x C matrix is the
+ * column-major C x R matrix with leading dimension C). Alpha and beta are host values (CUBLAS_POINTER_MODE_HOST).
+ */
+public interface Blas {
+    /** cublasOperation_t. */
+    enum Op { N, T }
+
+    /** cublasMath_t: DEFAULT (FP32 with FMA), TF32 tensor ops. */
+    enum MathMode { DEFAULT, TF32 }
+
+    /** cublasSetStream. */
+    void setStream(Stream stream);
+
+    /** cublasSetMathMode. */
+    void setMathMode(MathMode mode);
+
+    /** cublasSgemm: C = alpha * op(A) * op(B) + beta * C, op(A) m x k, op(B) k x n, C m x n. */
+    void sgemm(Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda, DevicePtr b, int ldb,
+               float beta, DevicePtr c, int ldc);
+
+    /** cublasSgemv: y = alpha * op(A) * x + beta * y, A m x n. */
+    void sgemv(Op trans, int m, int n, float alpha, DevicePtr a, int lda, DevicePtr x, int incx, float beta,
+               DevicePtr y, int incy);
+}

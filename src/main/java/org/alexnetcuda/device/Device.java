@@ -1,0 +1,25 @@
+package org.alexnetcuda.device;
+
+/**
+ * One GPU as the engine sees it: the narrow API every CUDA call of the engine goes through. The JCuda
+ * implementation talks to the driver, cuBLAS and cuDNN; the simulator implements the same calls on the CPU so
+ * that CI runs the whole GPU training path.
+ */
+public interface Device extends AutoCloseable {
+    /** A one-line description: GPU name and compute capability, or "simulator". */
+    String name();
+
+    DeviceMemory memory();
+
+    DeviceStreams streams();
+
+    Kernels kernels();
+
+    Blas blas();
+
+    Dnn dnn();
+
+    /** Releases handles and the context's resources. */
+    @Override
+    void close();
+}

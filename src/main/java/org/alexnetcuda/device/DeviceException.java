@@ -1,0 +1,20 @@
+package org.alexnetcuda.device;
+
+/**
+ * A CUDA, cuBLAS or cuDNN call failed. The message names the call, what it was doing (layer or operation) and the
+ * library's status name, e.g. {@code conv3 backward filter: cudnnConvolutionBackwardFilter: CUDNN_STATUS_BAD_PARAM}.
+ */
+public class DeviceException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String status;
+
+    public DeviceException(String call, String status, String detail) {
+        super(call + ": " + status + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
+        this.status = status;
+    }
+
+    /** The status name, e.g. CUDA_ERROR_OUT_OF_MEMORY or CUDNN_STATUS_BAD_PARAM. */
+    public String status() {
+        return status;
+    }
+}

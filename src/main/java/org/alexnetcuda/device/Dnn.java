@@ -1,0 +1,101 @@
+package org.alexnetcuda.device;
+
+import java.util.List;
+
+import org.alexnetcuda.device.Handles.ConvDesc;
+import org.alexnetcuda.device.Handles.FilterDesc;
+import org.alexnetcuda.device.Handles.LrnDesc;
+import org.alexnetcuda.device.Handles.PoolDesc;
+import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.device.Handles.TensorDesc;
+
+/**
+ * The cuDNN calls of convolution, pooling and LRN, each a one-to-one image of the cuDNN function named in its
+ * comment. Tensors are float NCHW, fully packed; every call blends y = alpha * result + beta * y; alpha and beta
+ * are host values. A workspace smaller than the size asked for is CUDNN_STATUS_BAD_PARAM.
+ */
+public interface Dnn {
+
+    /** One entry of cudnnGetConvolution*Algorithm_v7 / cudnnFindConvolution*Algorithm, fastest first. */
+    record AlgoPerf(int algo, int status, float timeMillis, long memory, boolean deterministic) {
+        public boolean ok() {
+            return status == 0;
+        }
+    }
+
+    /** The convolution passes, each with its own algorithm enumeration. */
+    enum ConvPass { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
+
+    /** cudnnSetStream. */
+    void setStream(Stream stream);
+
+    /** cudnnCreateTensorDescriptor + cudnnSetTensor4dDescriptor(NCHW, FLOAT). */
+    TensorDesc tensor(int n, int c, int h, int w);
+
+    /** cudnnCreateFilterDescriptor + cudnnSetFilter4dDescriptor(FLOAT, NCHW): k output, c input channels. */
+    FilterDesc filter(int k, int c, int h, int w);
+
+    /**
+     * cudnnCreateConvolutionDescriptor + cudnnSetConvolution2dDescriptor(pad, stride, dilation 1,
+     * CROSS_CORRELATION, FLOAT) + cudnnSetConvolutionMathType (tensor ops when {@code tf32}).
+     */
+    ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32);
+
+    /** cudnnCreatePoolingDescriptor + cudnnSetPooling2dDescriptor(MAX, NOT_PROPAGATE_NAN, window, pad, stride). */
+    PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW);
+
+    /** cudnnCreateLRNDescriptor + cudnnSetLRNDescriptor(n, alpha, beta, k). */
+    LrnDesc lrn(int n, double alpha, double beta, double k);
+
+    /** cudnnDestroy{Tensor,Filter,Convolution,Pooling,LRN}Descriptor. */
+    void destroy(Object descriptor);
+
+    /** cudnnGetConvolution2dForwardOutputDim: {n, c, h, w}. */
+    int[] convolutionOutputDim(ConvDesc conv, TensorDesc x, FilterDesc w);
+
+    /** cudnnGetPooling2dForwardOutputDim: {n, c, h, w}. */
+    int[] poolingOutputDim(PoolDesc pool, TensorDesc x);
+
+    /**
+     * cudnnGetConvolution{Forward,BackwardData,BackwardFilter}Algorithm_v7: the algorithms for this shape,
+     * fastest first by cuDNN's heuristics, with the workspace each needs.
+     */
+    List<AlgoPerf> convolutionAlgorithms(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y);
+
+    /** cudnnGetConvolution{Forward,BackwardData,BackwardFilter}WorkspaceSize. */
+    long convolutionWorkspaceSize(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y, int algo);
+
+    /** cudnnConvolutionForward: y = alpha * conv(x, w) + beta * y. */
+    void convolutionForward(float alpha, TensorDesc xDesc, DevicePtr x, FilterDesc wDesc, DevicePtr w, ConvDesc conv,
+                            int algo, DevicePtr workspace, long workspaceBytes, float beta, TensorDesc yDesc, DevicePtr y);
+
+    /** cudnnConvolutionBackwardData: dx = alpha * conv^T(dy, w) + beta * dx. */
+    void convolutionBackwardData(float alpha, FilterDesc wDesc, DevicePtr w, TensorDesc dyDesc, DevicePtr dy,
+                                 ConvDesc conv, int algo, DevicePtr workspace, long workspaceBytes, float beta,
+                                 TensorDesc dxDesc, DevicePtr dx);
+
+    /** cudnnConvolutionBackwardFilter: dw = alpha * corr(x, dy) + beta * dw. */
+    void convolutionBackwardFilter(float alpha, TensorDesc xDesc, DevicePtr x, TensorDesc dyDesc, DevicePtr dy,
+                                   ConvDesc conv, int algo, DevicePtr workspace, long workspaceBytes, float beta,
+                                   FilterDesc dwDesc, DevicePtr dw);
+
+    /** cudnnConvolutionBackwardBias: db = alpha * sum over n, h, w of dy + beta * db (db is 1 x C x 1 x 1). */
+    void convolutionBackwardBias(float alpha, TensorDesc dyDesc, DevicePtr dy, float beta, TensorDesc dbDesc, DevicePtr db);
+
+    /** cudnnAddTensor: y = alpha * b + beta * y, b broadcast (1 x C x 1 x 1 onto N x C x H x W). */
+    void addTensor(float alpha, TensorDesc bDesc, DevicePtr b, float beta, TensorDesc yDesc, DevicePtr y);
+
+    /** cudnnPoolingForward. */
+    void poolingForward(PoolDesc pool, float alpha, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc yDesc, DevicePtr y);
+
+    /** cudnnPoolingBackward: needs the forward's input and output. */
+    void poolingBackward(PoolDesc pool, float alpha, TensorDesc yDesc, DevicePtr y, TensorDesc dyDesc, DevicePtr dy,
+                         TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx);
+
+    /** cudnnLRNCrossChannelForward (CUDNN_LRN_CROSS_CHANNEL_DIM1). */
+    void lrnForward(LrnDesc lrn, float alpha, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc yDesc, DevicePtr y);
+
+    /** cudnnLRNCrossChannelBackward. */
+    void lrnBackward(LrnDesc lrn, float alpha, TensorDesc yDesc, DevicePtr y, TensorDesc dyDesc, DevicePtr dy,
+                     TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx);
+}
