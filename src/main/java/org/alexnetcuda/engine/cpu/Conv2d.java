@@ -126,7 +126,8 @@ public final class Conv2d implements CpuLayer {
         Geometry g = new Geometry(x.shape, out);
         int n = x.shape.n();
         float[] w = store.values;
-        int chunks = Math.min(n, Parallel.threads());
+        // Two runs of samples per thread: balance when a core is shared, at the price of one more partial dW each.
+        int chunks = Math.min(n, 2 * Parallel.threads());
         float[][] dW = new float[chunks][];
         float[][] db = new float[chunks][];
         Parallel.forEach(chunks, c -> {

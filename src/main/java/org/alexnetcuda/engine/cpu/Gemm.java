@@ -133,9 +133,24 @@ public final class Gemm {
                 System.arraycopy(b, off + p * sp, bp[p], 0, nc);
             }
         } else {
-            // B^T: stored rows run along p. Read them contiguously; the kc destination lines (kc * 64 B) stay in L1
+            // B^T: stored rows run along p. Four stored rows (j .. j+3) are read contiguously at once, so each
+            // destination row gets four adjacent floats per visit; the kc destination lines (kc * 64 B) stay in L1
             // while 16 consecutive j fill them.
-            for (int j = 0; j < nc; j++) {
+            int j = 0;
+            for (; j + 4 <= nc; j += 4) {
+                int s0 = off + j * sj;
+                int s1 = s0 + sj;
+                int s2 = s1 + sj;
+                int s3 = s2 + sj;
+                for (int p = 0; p < kc; p++) {
+                    float[] row = bp[p];
+                    row[j] = b[s0 + p];
+                    row[j + 1] = b[s1 + p];
+                    row[j + 2] = b[s2 + p];
+                    row[j + 3] = b[s3 + p];
+                }
+            }
+            for (; j < nc; j++) {
                 int src = off + j * sj;
                 for (int p = 0; p < kc; p++) {
                     bp[p][j] = b[src + p];
