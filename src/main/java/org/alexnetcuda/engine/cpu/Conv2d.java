@@ -21,8 +21,8 @@ import org.alexnetcuda.engine.Tensor;
  *              dcol[K, HW] = W^T . dY,   dX = col2im(dcol)   (the adjoint of im2col: scatter-add)
  * </pre>
  * all with {@link Gemm}. Samples run in parallel, each thread reusing one col buffer of its own. The weight
- * gradient is race-free: each thread accumulates a contiguous run of samples into its own partial dW and db, and
- * the partials are summed into the store at the end.
+ * gradient is race-free: backward splits the batch into contiguous runs of samples (two per thread), each run
+ * accumulates into its own partial dW and db, and the partials are summed into the store at the end.
  */
 public final class Conv2d implements CpuLayer {
     private final String name;
@@ -208,7 +208,9 @@ public final class Conv2d implements CpuLayer {
             hw = ho * wo;
             inSize = in.sampleSize();
             outSize = out.sampleSize();
-            Math.multiplyExact(patch, hw); // the col buffer must be addressable
+            if ((long) patch * hw > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + ": im2col buffer of " + patch + " x " + hw + " is too large");
+            }
         }
 
         /** First ow whose input column ow*s - p + kw is >= 0. */
