@@ -13,8 +13,6 @@ public interface Device extends AutoCloseable {
 
     DeviceStreams streams();
 
-    Kernels kernels();
-
     Blas blas();
 
     Dnn dnn();

@@ -32,7 +32,8 @@ class XavierInitTest {
             double sum = 0;
             double sq = 0;
             for (float x : v) {
-                assertTrue(Math.abs(x) <= b, ps.name() + " value " + x + " outside bound " + b + " (seed " + seed + ")");
+                // The float of a double inside the bound can round past it by half an ulp at most.
+                assertTrue(Math.abs(x) <= b * (1 + 1e-7), ps.name() + " value " + x + " outside bound " + b + " (seed " + seed + ")");
                 sum += x;
                 sq += (double) x * x;
             }
