@@ -8,7 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** activation.cu in the host build against Java, bit for bit. */
+/**
+ * activation.cu in the host build against Java, bit for bit, with the semantics of org.alexnetcuda.engine.cpu.Relu
+ * (branch `layers`): forward v <= 0 ? 0 : v (NaN passes), backward y > 0 ? dy : 0 (NaN y gives 0).
+ *
+ * <p>TODO(after merging `layers`): run Relu itself as the reference.
+ */
 class ReluKernelsTest {
 
     static float[] randomWithSpecials(long seed, int n) {
@@ -57,7 +62,7 @@ class ReluKernelsTest {
         relu.backward(null, dxb, dyb, yb, n);
         float[] dx = new float[n];
         for (int i = 0; i < n; i++) {
-            dx[i] = y[i] <= 0f ? 0f : dy[i];
+            dx[i] = y[i] > 0f ? dy[i] : 0f;
         }
         assertBitsEqual(dx, dxb.floats(), "backward n=" + n);
 
@@ -82,7 +87,7 @@ class ReluKernelsTest {
         HostBuffer g = HostBuffer.floats(dy);
         relu.backward(null, g, g, b, n);
         for (int i = 0; i < n; i++) {
-            dy[i] = y[i] <= 0f ? 0f : dy[i];
+            dy[i] = y[i] > 0f ? dy[i] : 0f;
         }
         assertBitsEqual(dy, g.floats(), "in-place backward");
     }
