@@ -33,15 +33,33 @@ class DropoutKernelsTest {
                         new int[] {0xa4093822, 0x299f31d0}));
     }
 
-    /** The kernel's words for seed 0, step 0, group 0 are the first known answer: its layout is the documented one. */
+    /**
+     * Key 0, step 0, index 0 is counter 0 and key 0, whose word 0 is Random123's first known answer 0x6627e8d5:
+     * uniform 0x6627e8 * 2^-24 = 0.39905. So element 0 is kept for p = 0.399 and dropped for p = 0.3991.
+     */
     @Test
     void kernelUsesTheDocumentedCounterLayout() {
-        // Words 6627e8d5 e169c58d bc57ac4c 9b00dbd8 give uniforms 0.399.., 0.880.., 0.735.., 0.605..
-        float[] y = run(new float[] {1f, 1f, 1f, 1f}, 0.5f, 0L, 0L, false);
-        assertArrayEquals(new float[] {0f, 2f, 2f, 2f}, y);
-        y = run(new float[] {1f, 1f, 1f, 1f}, 0.7f, 0L, 0L, false);
-        float s = 1f / (1f - 0.7f);
-        assertArrayEquals(new float[] {0f, s, s, 0f}, y);
+        float u = 0x6627e8 * 0x1.0p-24f;
+        assertEquals(u, PhiloxReference.uniform(PhiloxReference.word(0L, 0L, 0L)), 0f);
+        assertEquals(1f / (1f - 0.399f), run(new float[] {1f}, 0.399f, 0L, 0L, false)[0], 0f);
+        assertEquals(0f, run(new float[] {1f}, 0.3991f, 0L, 0L, false)[0], 0f);
+        assertEquals(1f, run(new float[] {1f}, u, 0L, 0L, false)[0] * (1f - u), 1e-6f, "u == p is kept");
+    }
+
+    /**
+     * CounterRng.bits(key, step, i) of branch `layers` for key = Dropout.layerKey(2024, 6) = 2024 ^ (6 *
+     * 0x9E3779B97F4A7C15), step 7 and i = 0..7, 1_000_000, 262_143, computed with those classes: the in-test
+     * reference, and through it the kernel, agree with the CPU engine's mask.
+     */
+    @Test
+    void referenceMatchesCounterRngOfTheCpuEngine() {
+        long key = 2024L ^ (6L * 0x9E3779B97F4A7C15L);
+        assertEquals(0xb54cda58fbbeef96L, key);
+        long[] index = {0, 1, 2, 3, 4, 5, 6, 7, 1_000_000, 262_143};
+        int[] expected = CPU_ENGINE_BITS;
+        for (int i = 0; i < index.length; i++) {
+            assertEquals(expected[i], PhiloxReference.word(key, 7L, index[i]), "index " + index[i]);
+        }
     }
 
     /** An element whose uniform equals p exactly is kept (u >= p): the boundary is part of the shared definition. */
@@ -58,8 +76,9 @@ class DropoutKernelsTest {
         }
     }
 
+    // FC = fc6/fc7 at batch 64; 1,048,583 exceeds 256 x 4096 threads, so the grid-stride loop runs twice.
     @ParameterizedTest
-    @ValueSource(ints = {1, 3, 4, 5, 1023, 4097, FC, 1_048_579 * 4 + 2})
+    @ValueSource(ints = {1, 3, 4, 5, 1023, 4097, FC, 1_048_583})
     void forwardAndBackwardAreBitIdenticalToTheReference(int n) {
         float p = 0.5f;
         long seed = 0x9E3779B97F4A7C15L ^ n;
@@ -120,7 +139,7 @@ class DropoutKernelsTest {
         // For independent fair masks, P(both kept) = 0.25: standard deviation sqrt(n * 0.25 * 0.75) = 222.
         assertEquals(FC * 0.25, bothKept(a, b), 5 * 222, "steps 7 and 8");
         assertEquals(FC * 0.25, bothKept(a, c), 5 * 222, "seeds 42 and 43");
-        // Neighbouring elements (same Philox call, and across calls) are not correlated either.
+        // Neighbouring elements are not correlated either.
         boolean[] shifted = new boolean[FC];
         System.arraycopy(a, 1, shifted, 0, FC - 1);
         shifted[FC - 1] = a[0];
@@ -167,6 +186,10 @@ class DropoutKernelsTest {
         assertArrayEquals(PhiloxReference.dropout(x, 0.5f, 8L, 17L), y.floats());
     }
 
+    /** CounterRng.bits(Dropout.layerKey(2024, 6), 7, i) from branch `layers` (see referenceMatchesCounterRngOfTheCpuEngine). */
+    private static final int[] CPU_ENGINE_BITS = {0xab1beb0d, 0xaa0c408a, 0x19180af1, 0x933d98ea, 0x15022580, 0x47394e83,
+        0x4393b005, 0x3611059b, 0xd4c58146, 0xc089b1d5};
+
     private static float[] run(float[] in, float p, long seed, long step, boolean backward) {
         HostKernelLauncher launcher = new HostKernelLauncher();
         DropoutKernels dropout = new DropoutKernels(launcher);
@@ -178,7 +201,7 @@ class DropoutKernelsTest {
             dropout.forward(null, out, HostBuffer.floats(in), in.length, p, seed, stepBuffer);
         }
         HostKernelLauncher.Launch l = launcher.launches.get(0);
-        assertEquals(LaunchShape.elementwiseGrid((in.length + 3) / 4), l.gridX());
+        assertEquals(LaunchShape.elementwiseGrid(in.length), l.gridX());
         assertTrue(l.blockX() == LaunchShape.ELEMENTWISE_BLOCK);
         return out.floats();
     }

@@ -1,10 +1,12 @@
 package org.alexnetcuda.kernels;
 
 /**
- * An in-test Java Philox-4x32-10 and the dropout mask layout of native-kernels/philox.cuh and dropout.cu.
+ * An in-test Java Philox-4x32-10 and the dropout mask of native-kernels/philox.cuh and dropout.cu, written
+ * independently of (and with the same layout as) org.alexnetcuda.engine.cpu.CounterRng and Dropout of branch
+ * `layers`; DropoutKernelsTest also checks values computed with those classes.
  *
- * <p>TODO(layers): once org.alexnetcuda.engine.cpu.CounterRng and Dropout from branch `layers` are merged, compare
- * the kernels with them (DropoutKernelsTest) and keep this class only as the known-answer check, or drop it.
+ * <p>TODO(after merging `layers`): compare the kernels with CounterRng/Dropout directly and keep only the
+ * known-answer check here.
  */
 final class PhiloxReference {
     private static final int M0 = 0xD2511F53;
@@ -40,12 +42,11 @@ final class PhiloxReference {
         return new int[] {c0, c1, c2, c3};
     }
 
-    /** The random word of element {@code index}: word index % 4 of counter (index / 4, step), key seed. */
-    static int word(long seed, long step, long index) {
-        long group = index >>> 2;
-        int[] r = philox4x32x10(new int[] {(int) group, (int) (group >>> 32), (int) step, (int) (step >>> 32)},
-                new int[] {(int) seed, (int) (seed >>> 32)});
-        return r[(int) (index & 3)];
+    /** The random word of element {@code index}: word 0 of counter (index, step), key = the layer key. */
+    static int word(long key, long step, long index) {
+        int[] r = philox4x32x10(new int[] {(int) index, (int) (index >>> 32), (int) step, (int) (step >>> 32)},
+                new int[] {(int) key, (int) (key >>> 32)});
+        return r[0];
     }
 
     /** A word as a uniform float in [0, 1): its top 24 bits times 2^-24. */
@@ -53,20 +54,12 @@ final class PhiloxReference {
         return (word >>> 8) * 0x1.0p-24f;
     }
 
-    static boolean keep(long seed, long step, long index, float p) {
-        return uniform(word(seed, step, index)) >= p;
-    }
-
-    /** Dropout of x: keep ? x * (1 / (1 - p)) : 0, scale in float. */
-    static float[] dropout(float[] x, float p, long seed, long step) {
+    /** Dropout of x: keep ? x * (1f / (1f - p)) : 0, keep = uniform >= p. */
+    static float[] dropout(float[] x, float p, long key, long step) {
         float scale = 1.0f / (1.0f - p);
         float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i += 4) {
-            int[] r = philox4x32x10(new int[] {i >>> 2, 0, (int) step, (int) (step >>> 32)},
-                    new int[] {(int) seed, (int) (seed >>> 32)});
-            for (int k = 0; k < 4 && i + k < x.length; k++) {
-                y[i + k] = uniform(r[k]) >= p ? x[i + k] * scale : 0.0f;
-            }
+        for (int i = 0; i < x.length; i++) {
+            y[i] = uniform(word(key, step, i)) >= p ? x[i] * scale : 0.0f;
         }
         return y;
     }
