@@ -24,19 +24,22 @@
 // stream, is ordered before every block of it. It also evaluates the double-precision pow() once per step
 // instead of once per thread (FP64 runs at 1/64 rate on sm_86/sm_89).
 //
-// Arithmetic, following PyTorch's single-tensor Adam, where the hyperparameters are Python (double)
-// numbers: the bias corrections are computed in double and rounded to float once; the per-element update
-// is float, with each Python scalar rounded to float, which is why the host passes (float)beta and
-// (float)(1 - beta) computed in double rather than letting the kernel compute 1.0f - beta in float:
-//   g = grad + weight_decay * p              (only when weight_decay != 0, as torch)
-//   m = beta1 * m + (1 - beta1) * g
-//   v = beta2 * v + ((1 - beta2) * g) * g    (addcmul: value * t1 * t2)
-//   denom = sqrt(v) / bias2_sqrt + eps
-//   p = p - (step_size * m) / denom          (addcdiv with value -step_size: value * t1 / t2)
-//
-// TODO(layers): re-check against org.alexnetcuda.engine.cpu.Adam on branch `layers` (not landed when this
-// was written): same operation order and the same float/double roundings, so that the host build agrees
-// with it bit for bit.
+// Arithmetic: org.alexnetcuda.engine.cpu.Adam bit for bit (that class matches torch 1.13's CPU Adam,
+// _single_tensor_adam, bit for bit on a PyTorch fixture). torch holds the hyperparameters as Python
+// (double) numbers:
+//   - the bias corrections are computed in double, here by adam_begin_step, and rounded to float once
+//     (CUDA's pow() may differ from Java's Math.pow by an ulp of the double; the rounding to float absorbs
+//     that except in a vanishing fraction of steps);
+//   - each hyperparameter is rounded to float where it meets a tensor, 1 - beta included, so the host
+//     passes (float)beta and (float)(1 - beta) computed in double; 1.0f - (float)beta would differ.
+// Per element, in float, with fused multiply-adds exactly where PyTorch's vectorised CPU kernels have them
+// (fmaf is correctly rounded on the GPU, in glibc and in Java's Math.fma; --fmad=false stops the compiler
+// from fusing anything else):
+//   g     = fma(p, weight_decay, grad)            only when weight_decay != 0, as torch
+//   m     = fma(g, 1 - beta1, m * beta1)          exp_avg.mul_(beta1).add_(g, alpha=1-beta1)
+//   v     = fma((1 - beta2) * g, g, v * beta2)    exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1-beta2)
+//   denom = sqrt(v) / bias2_sqrt + eps            (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+//   p     = p + (-step_size * m) / denom          param.addcdiv_(m, denom, value=-step_size)
 #include "common.cuh"
 
 // Device-resident optimizer state, 24 bytes, little-endian, 8-byte aligned. The Java side writes and reads
@@ -55,14 +58,14 @@ static __host__ __device__ __forceinline__ void adam_element(float* param, const
     float p = param[i];
     float g = grad[i];
     if (weight_decay != 0.0f) {
-        g = g + weight_decay * p;
+        g = fmaf(p, weight_decay, g);
     }
-    float mi = beta1 * m[i] + one_minus_beta1 * g;
-    float vi = beta2 * v[i] + (one_minus_beta2 * g) * g;
+    float mi = fmaf(g, one_minus_beta1, m[i] * beta1);
+    float vi = fmaf(one_minus_beta2 * g, g, v[i] * beta2);
     float denom = sqrtf(vi) / bias2_sqrt + eps;
     m[i] = mi;
     v[i] = vi;
-    param[i] = p - (step_size * mi) / denom;
+    param[i] = p + (-step_size * mi) / denom;
 }
 
 extern "C" __global__ void adam_begin_step(AdamState* state, double beta1, double beta2) {

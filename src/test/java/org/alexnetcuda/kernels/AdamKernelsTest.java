@@ -9,15 +9,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * optimizer.cu in the host build against an in-test Java Adam with torch.optim.Adam's formulas and roundings,
- * bit for bit, over several steps.
+ * optimizer.cu in the host build against an in-test Java Adam with the arithmetic of
+ * org.alexnetcuda.engine.cpu.Adam (branch `layers`: torch 1.13's CPU Adam, with its fused multiply-adds), bit for
+ * bit, over several steps.
  *
- * <p>TODO(layers): after branch `layers` is merged, compare with org.alexnetcuda.engine.cpu.Adam instead of (or as
- * well as) the in-test reference below.
+ * <p>TODO(after merging `layers`): run org.alexnetcuda.engine.cpu.Adam itself as the reference.
  */
 class AdamKernelsTest {
 
-    /** The in-test reference: torch's single-tensor Adam, scalars in double, tensors in float. */
+    /** The in-test reference: the CPU engine's Adam, scalars in double, tensors in float, its FMAs. */
     static final class Reference {
         final float[] p;
         final float[] m;
@@ -36,23 +36,22 @@ class AdamKernelsTest {
 
         void step(float[] grad) {
             t++;
-            float stepSize = (float) (lr / (1.0 - Math.pow(h.beta1(), t)));
-            float bias2Sqrt = (float) Math.sqrt(1.0 - Math.pow(h.beta2(), t));
+            double stepSize = lr / (1 - Math.pow(h.beta1(), t));
+            float negStep = (float) -stepSize;
+            float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(h.beta2(), t));
             float b1 = (float) h.beta1();
-            float omb1 = (float) (1.0 - h.beta1());
+            float c1 = (float) (1 - h.beta1());
             float b2 = (float) h.beta2();
-            float omb2 = (float) (1.0 - h.beta2());
+            float c2 = (float) (1 - h.beta2());
             float eps = (float) h.eps();
             float wd = (float) h.weightDecay();
+            boolean decay = h.weightDecay() != 0;
             for (int i = 0; i < p.length; i++) {
-                float g = grad[i];
-                if (wd != 0f) {
-                    g = g + wd * p[i];
-                }
-                m[i] = b1 * m[i] + omb1 * g;
-                v[i] = b2 * v[i] + (omb2 * g) * g;
+                float g = decay ? Math.fma(p[i], wd, grad[i]) : grad[i];
+                m[i] = Math.fma(g, c1, m[i] * b1);
+                v[i] = Math.fma(c2 * g, g, v[i] * b2);
                 float denom = (float) Math.sqrt(v[i]) / bias2Sqrt + eps;
-                p[i] = p[i] - (stepSize * m[i]) / denom;
+                p[i] = p[i] + (negStep * m[i]) / denom;
             }
         }
     }
