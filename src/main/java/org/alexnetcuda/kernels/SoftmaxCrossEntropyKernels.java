@@ -5,16 +5,17 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 
 /**
  * Launchers for native-kernels/loss.cu: softmax cross-entropy with the batch-mean loss, its gradient, the
- * correct predictions, and device-resident totals read once per epoch.
+ * correct predictions, and device-resident totals read once per epoch. The per-sample arithmetic is the CPU
+ * engine's {@code org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy} (double internally, float gradient).
  */
 public final class SoftmaxCrossEntropyKernels {
     /**
-     * softmax_xent_forward_backward(float* dlogits, float* sample_loss, int* sample_correct, const float* logits,
+     * softmax_xent_forward_backward(float* dlogits, double* sample_loss, int* sample_correct, const float* logits,
      * const int* labels, int n, int classes).
      */
     public static final Kernel FORWARD_BACKWARD = Kernel.of("loss", "softmax_xent_forward_backward",
             PTR, PTR, PTR, PTR, PTR, I32, I32);
-    /** loss_accumulate(double* totals, const float* sample_loss, const int* sample_correct, int n). */
+    /** loss_accumulate(double* totals, const double* sample_loss, const int* sample_correct, int n). */
     public static final Kernel ACCUMULATE = Kernel.of("loss", "loss_accumulate", PTR, PTR, PTR, I32);
 
     /** Threads per sample (power of two; native LOSS_BLOCK). */
@@ -44,8 +45,8 @@ public final class SoftmaxCrossEntropyKernels {
     }
 
     /**
-     * Per sample of logits [n x classes]: sampleLoss, sampleCorrect (0/1), and, unless dlogits is null,
-     * dlogits = (softmax - onehot) / n. Block per sample.
+     * Per sample of logits [n x classes] (float): sampleLoss (double), sampleCorrect (int 0/1), and, unless dlogits
+     * is null, dlogits = (softmax - onehot) / n (float). Labels are int32. Block per sample.
      */
     public void forwardBackward(Object stream, Object dlogits, Object sampleLoss, Object sampleCorrect,
                                 Object logits, Object labels, int n, int classes) {
