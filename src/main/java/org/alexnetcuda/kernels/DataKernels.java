@@ -6,7 +6,8 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 /**
  * Launcher for native-kernels/data.cu: one pass from the uint8 CIFAR-10 images in device memory to a normalised
  * float NCHW batch of size x size images (gather by the epoch's permutation, optional crop and flip, bilinear
- * resize as F.interpolate with align_corners=False, normalisation), plus the labels as int32.
+ * resize as F.interpolate with align_corners=False, normalisation), plus the labels as int32; bit for bit
+ * {@code org.alexnetcuda.data.Preprocessing.fillBatch} and {@code fillLabels} for the same augmentations.
  */
 public final class DataKernels {
     /**
@@ -39,8 +40,9 @@ public final class DataKernels {
      * @param perm       int [>= start + batch] dataset indices in epoch order, or null for the identity
      * @param batchStart device int: the batch's first position in perm (device memory so that a captured graph
      *                   replays every batch), or null for 0
-     * @param crop       int [2 x batch] (top, left) in [0, 8] into the 4-padded image, or null for no crop
-     * @param flip       int [batch], non-zero to flip left-right, or null for no flip
+     * @param crop       int [2 x batch]: (dx, dy) of sample k at [2k], [2k + 1], each in [0, 8], the crop offset
+     *                   into the 4-padded image as {@code Augment.dx()}, {@code dy()}; or null for no crop
+     * @param flip       int [batch], non-zero to flip left-right ({@code Augment.flip()}), or null for no flip
      */
     public void prepareBatch(Object stream, Object out, Object labelsOut, Object images, Object labels, int count,
                              Object perm, Object batchStart, int batch, int size, Object crop, Object flip) {

@@ -10,43 +10,38 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * data.cu in the host build: bit for bit against an in-test float mirror of its documented semantics, and against
- * independent facts (PyTorch's align_corners=False sampling of a ramp, identity at 32 x 32, crop and flip
- * geometry).
+ * data.cu in the host build: bit for bit against an in-test mirror of org.alexnetcuda.data.Preprocessing and
+ * BilinearResize (branch `data`), and against independent facts (PyTorch's align_corners=False sampling of a
+ * ramp, identity at 32 x 32, crop and flip geometry).
  *
- * <p>TODO(data): after branch `data` is merged, compare with org.alexnetcuda.data.Preprocessing (same images,
- * crop offsets and flips) bit for bit, and align the kernel wherever the two differ.
+ * <p>TODO(after merging `data`): run Preprocessing.fillBatch/fillLabels with the same Augment values as the
+ * reference.
  */
 class DataKernelsTest {
     static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
     static final float[] STD = {0.2470f, 0.2435f, 0.2616f};
     static final int IMAGE = DataKernels.IMAGE_BYTES;
 
-    /** The documented computation in Java float arithmetic, in the kernel's operation order. */
+    /** Preprocessing.fillBatch's arithmetic: pixel / 255f, separable resize with double taps, normalisation. */
     static float[] reference(byte[] images, int[] perm, int start, int batch, int size, int[] crop, int[] flip) {
         float[] out = new float[batch * 3 * size * size];
-        float scale = 32.0f / (float) size;
+        double ratio = 32.0 / size;
         int e = 0;
         for (int k = 0; k < batch; k++) {
             int idx = perm == null ? start + k : perm[start + k];
-            int top = crop == null ? 4 : crop[2 * k];
-            int left = crop == null ? 4 : crop[2 * k + 1];
+            int dx = crop == null ? 4 : crop[2 * k];
+            int dy = crop == null ? 4 : crop[2 * k + 1];
             boolean flipped = flip != null && flip[k] != 0;
             for (int c = 0; c < 3; c++) {
                 for (int oy = 0; oy < size; oy++) {
-                    float[] ty = tap(oy, scale);
+                    Tap ty = tap(oy, ratio);
                     for (int ox = 0; ox < size; ox++) {
-                        float[] tx = tap(ox, scale);
-                        int y0 = (int) ty[0];
-                        int y1 = (int) ty[1];
-                        int x0 = (int) tx[0];
-                        int x1 = (int) tx[1];
-                        float row0 = pixel(images, idx, c, y0, x0, top, left, flipped) * tx[2]
-                                + pixel(images, idx, c, y0, x1, top, left, flipped) * tx[3];
-                        float row1 = pixel(images, idx, c, y1, x0, top, left, flipped) * tx[2]
-                                + pixel(images, idx, c, y1, x1, top, left, flipped) * tx[3];
-                        float v = row0 * ty[2] + row1 * ty[3];
-                        out[e++] = (v / 255.0f - MEAN[c]) / STD[c];
+                        Tap tx = tap(ox, ratio);
+                        float row0 = tx.w0 * pixel(images, idx, c, ty.i0, tx.i0, dx, dy, flipped)
+                                + tx.w1 * pixel(images, idx, c, ty.i0, tx.i1, dx, dy, flipped);
+                        float row1 = tx.w0 * pixel(images, idx, c, ty.i1, tx.i0, dx, dy, flipped)
+                                + tx.w1 * pixel(images, idx, c, ty.i1, tx.i1, dx, dy, flipped);
+                        out[e++] = (ty.w0 * row0 + ty.w1 * row1 - MEAN[c]) / STD[c];
                     }
                 }
             }
@@ -54,26 +49,25 @@ class DataKernelsTest {
         return out;
     }
 
-    /** {i0, i1, l0, l1} for PyTorch's bilinear, align_corners=False, input 32. */
-    static float[] tap(int dst, float scale) {
-        float src = scale * ((float) dst + 0.5f) - 0.5f;
-        if (src < 0f) {
-            src = 0f;
-        }
-        int i0 = Math.min((int) src, 31);
-        int i1 = i0 + (i0 < 31 ? 1 : 0);
-        float l1 = Math.min(Math.max(src - i0, 0f), 1f);
-        return new float[] {i0, i1, 1.0f - l1, l1};
+    record Tap(int i0, int i1, float w0, float w1) {
     }
 
-    static float pixel(byte[] images, int idx, int c, int y, int x, int top, int left, boolean flip) {
-        int sx = flip ? 31 - x : x;
-        int py = y + top - 4;
-        int px = sx + left - 4;
-        if (py < 0 || py >= 32 || px < 0 || px >= 32) {
+    /** BilinearResize's table entry for output index d, input 32. */
+    static Tap tap(int d, double ratio) {
+        double s = Math.max(0.0, ratio * (d + 0.5) - 0.5);
+        int i0 = (int) s;
+        float w1 = (float) (s - i0);
+        return new Tap(i0, i0 < 31 ? i0 + 1 : i0, 1f - w1, w1);
+    }
+
+    /** Augmented pixel / 255f as Preprocessing.toFloat: source (y + dy - 4, xs + dx - 4), 0 outside. */
+    static float pixel(byte[] images, int idx, int c, int y, int x, int dx, int dy, boolean flip) {
+        int sy = y + dy - 4;
+        int sx = (flip ? 31 - x : x) + dx - 4;
+        if (sy < 0 || sy >= 32 || sx < 0 || sx >= 32) {
             return 0f;
         }
-        return images[idx * IMAGE + c * 1024 + py * 32 + px] & 0xff;
+        return (images[idx * IMAGE + c * 1024 + sy * 32 + sx] & 0xff) / 255f;
     }
 
     static byte[] randomImages(long seed, int count) {
@@ -108,7 +102,7 @@ class DataKernelsTest {
         int[] perm = {7, 3, 19, 0, 12, 5, 8, 1};
         int start = 2;
         int batch = 5;
-        int[] crop = {0, 8, 3, 5, 8, 0, 4, 4, 1, 7};
+        int[] crop = {0, 8, 3, 5, 8, 0, 4, 4, 1, 7};  // (dx, dy) per sample
         int[] flip = {1, 0, 1, 1, 0};
         Batch b = run(images, labels, perm, start, batch, 227, crop, flip);
         ReluKernelsTest.assertBitsEqual(reference(images, perm, start, batch, 227, crop, flip), b.out(), "227");
@@ -134,7 +128,7 @@ class DataKernelsTest {
         Batch b = run(images, new byte[] {0, 1}, null, 0, 2, 32, null, null);
         for (int i = 0; i < b.out().length; i++) {
             int c = (i / 1024) % 3;
-            float expected = ((images[i] & 0xff) / 255.0f - MEAN[c]) / STD[c];
+            float expected = ((images[i] & 0xff) / 255f - MEAN[c]) / STD[c];
             assertEquals(expected, b.out()[i], 0f, "element " + i);
         }
     }
@@ -172,6 +166,7 @@ class DataKernelsTest {
                 "crop at (4, 4) is the image itself");
 
         float[] shifted = run(images, lab, null, 0, 1, 32, new int[] {0, 0}, null).out();
+        float[] right = run(images, lab, null, 0, 1, 32, new int[] {8, 0}, null).out();  // dx = 8, dy = 0
         float[] flipped = run(images, lab, null, 0, 1, 32, null, new int[] {1}).out();
         for (int c = 0; c < 3; c++) {
             float black = (0f / 255.0f - MEAN[c]) / STD[c];
@@ -180,6 +175,9 @@ class DataKernelsTest {
                     int i = (c * 32 + y) * 32 + x;
                     float expectedShift = y < 4 || x < 4 ? black : plain[(c * 32 + y - 4) * 32 + x - 4];
                     assertEquals(expectedShift, shifted[i], 0f, "crop (0, 0) at " + i);
+                    // (dx, dy) = (8, 0): source (y - 4, x + 4).
+                    float expectedRight = y < 4 || x >= 28 ? black : plain[(c * 32 + y - 4) * 32 + x + 4];
+                    assertEquals(expectedRight, right[i], 0f, "crop (8, 0) at " + i);
                     assertEquals(plain[(c * 32 + y) * 32 + 31 - x], flipped[i], 0f, "flip at " + i);
                 }
             }
