@@ -51,7 +51,7 @@ for cu in *.cu; do
         echo "OK    current  $m.ptx"
     else
         fail "current  $m.ptx: stale, differs from what $cu generates (run make -C native-kernels and commit):"
-        diff -u "$COMMITTED/$m.ptx" "$tmp/$m.ptx" | head -n 20 | sed 's/^/      /' || true
+        diff -u --label "committed cuda/ptx/$m.ptx" --label "regenerated from $cu" "$COMMITTED/$m.ptx" "$tmp/$m.ptx" | head -n 20 | sed 's/^/      /' || true
         committed_release=$(grep -o 'release [0-9.]*, V[0-9.]*' "$COMMITTED/$m.ptx" || true)
         local_release=$(grep -o 'release [0-9.]*, V[0-9.]*' "$tmp/$m.ptx" || true)
         if [[ "$committed_release" != "$local_release" ]]; then

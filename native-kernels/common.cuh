@@ -9,9 +9,11 @@
 // <math.h> (expf, logf, sqrtf, sqrt, pow), and __syncthreads. No warp shuffles, atomics or intrinsics.
 //
 // Floating point: the PTX is built with --fmad=false and the host build with -ffp-contract=off, so every
-// float expression is the same sequence of IEEE-rounded operations on both sides and in the Java
-// reference (division and sqrtf are IEEE-rounded under nvcc's default -prec-div/-prec-sqrt). Only
-// transcendental functions (expf, logf, pow) may differ by an ulp between CUDA, glibc and Java.
+// float expression is the same sequence of IEEE-rounded operations on both sides and in the Java CPU
+// engine, which never fuses (division and sqrtf are IEEE-rounded under nvcc's default -prec-div and
+// -prec-sqrt). Where the Java reference does fuse, by Math.fma, the kernel calls fmaf, correctly rounded
+// everywhere. Only transcendental functions (exp, log, pow) may differ by an ulp between CUDA, glibc and
+// Java; the kernels that use them do so in double, where that ulp rarely survives a rounding to float.
 #ifndef ALEXNET_COMMON_CUH
 #define ALEXNET_COMMON_CUH
 
