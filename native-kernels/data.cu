@@ -84,9 +84,12 @@ extern "C" __global__ void data_prepare_batch(float* out, int* labels_out, const
                                               const int* batch_start, int batch, int size, const int* crop,
                                               const int* flip) {
     const int start = batch_start != nullptr ? *batch_start : 0;
-    const long long per_channel = (long long)size * size;
-    const long long per_sample = 3 * per_channel;
-    const long long total = per_sample * batch;
+    const long long total = 3LL * size * size * batch;
+    // The launcher keeps a batch under 2^31 floats, so the index arithmetic below can be 32-bit
+    // (64-bit integer division costs several times more on the GPU).
+    KERNEL_REQUIRE(total <= 0x7fffffffLL);
+    const int per_channel = size * size;
+    const int per_sample = 3 * per_channel;
     const double ratio = (double)CIFAR_SIDE / (double)size;
     GRID_STRIDE_LOOP(e, total) {
         if (e < batch) {
@@ -94,10 +97,11 @@ extern "C" __global__ void data_prepare_batch(float* out, int* labels_out, const
             KERNEL_REQUIRE(idx >= 0 && idx < count);
             labels_out[e] = (int)labels[idx];
         }
-        const int k = (int)(e / per_sample);
-        const long long rem = e - (long long)k * per_sample;
-        const int c = (int)(rem / per_channel);
-        const int pixel = (int)(rem - (long long)c * per_channel);
+        const int element = (int)e;
+        const int k = element / per_sample;
+        const int rem = element - k * per_sample;
+        const int c = rem / per_channel;
+        const int pixel = rem - c * per_channel;
         const int oy = pixel / size;
         const int ox = pixel - oy * size;
 
