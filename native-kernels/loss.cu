@@ -4,7 +4,7 @@
 //   softmax_xent_forward_backward(float* dlogits, double* sample_loss, int* sample_correct,
 //                                 const float* logits, const int* labels, int n, int classes)
 //       Block per sample: block LOSS_BLOCK (128; any power of two up to 128 works), grid min(n, 65535),
-//       samples block-strided; static shared memory 1.5 KiB. For sample s (logits z row-major [n x classes]):
+//       samples block-strided; static shared memory 2 KiB. For sample s (logits z row-major [n x classes]):
 //         max               = max_j z_j,  lse = max + log(sum_j exp(z_j - max))   (no overflow: terms <= 1)
 //         sample_loss[s]    = lse - z_label
 //         sample_correct[s] = argmax_j z_j == label ? 1 : 0                       (ties to the first index)
