@@ -1,0 +1,194 @@
+package org.alexnetcuda.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * data.cu in the host build: bit for bit against an in-test mirror of org.alexnetcuda.data.Preprocessing and
+ * BilinearResize (branch `data`), and against independent facts (PyTorch's align_corners=False sampling of a
+ * ramp, identity at 32 x 32, crop and flip geometry).
+ *
+ * <p>TODO(after merging `data`): run Preprocessing.fillBatch/fillLabels with the same Augment values as the
+ * reference.
+ */
+class DataKernelsTest {
+    static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
+    static final float[] STD = {0.2470f, 0.2435f, 0.2616f};
+    static final int IMAGE = DataKernels.IMAGE_BYTES;
+
+    /** Preprocessing.fillBatch's arithmetic: pixel / 255f, separable resize with double taps, normalisation. */
+    static float[] reference(byte[] images, int[] perm, int start, int batch, int size, int[] crop, int[] flip) {
+        float[] out = new float[batch * 3 * size * size];
+        double ratio = 32.0 / size;
+        int e = 0;
+        for (int k = 0; k < batch; k++) {
+            int idx = perm == null ? start + k : perm[start + k];
+            int dx = crop == null ? 4 : crop[2 * k];
+            int dy = crop == null ? 4 : crop[2 * k + 1];
+            boolean flipped = flip != null && flip[k] != 0;
+            for (int c = 0; c < 3; c++) {
+                for (int oy = 0; oy < size; oy++) {
+                    Tap ty = tap(oy, ratio);
+                    for (int ox = 0; ox < size; ox++) {
+                        Tap tx = tap(ox, ratio);
+                        float row0 = tx.w0 * pixel(images, idx, c, ty.i0, tx.i0, dx, dy, flipped)
+                                + tx.w1 * pixel(images, idx, c, ty.i0, tx.i1, dx, dy, flipped);
+                        float row1 = tx.w0 * pixel(images, idx, c, ty.i1, tx.i0, dx, dy, flipped)
+                                + tx.w1 * pixel(images, idx, c, ty.i1, tx.i1, dx, dy, flipped);
+                        out[e++] = (ty.w0 * row0 + ty.w1 * row1 - MEAN[c]) / STD[c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    record Tap(int i0, int i1, float w0, float w1) {
+    }
+
+    /** BilinearResize's table entry for output index d, input 32. */
+    static Tap tap(int d, double ratio) {
+        double s = Math.max(0.0, ratio * (d + 0.5) - 0.5);
+        int i0 = (int) s;
+        float w1 = (float) (s - i0);
+        return new Tap(i0, i0 < 31 ? i0 + 1 : i0, 1f - w1, w1);
+    }
+
+    /** Augmented pixel / 255f as Preprocessing.toFloat: source (y + dy - 4, xs + dx - 4), 0 outside. */
+    static float pixel(byte[] images, int idx, int c, int y, int x, int dx, int dy, boolean flip) {
+        int sy = y + dy - 4;
+        int sx = (flip ? 31 - x : x) + dx - 4;
+        if (sy < 0 || sy >= 32 || sx < 0 || sx >= 32) {
+            return 0f;
+        }
+        return (images[idx * IMAGE + c * 1024 + sy * 32 + sx] & 0xff) / 255f;
+    }
+
+    static byte[] randomImages(long seed, int count) {
+        byte[] b = new byte[count * IMAGE];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    record Batch(float[] out, int[] labels) {
+    }
+
+    static Batch run(byte[] images, byte[] labels, int[] perm, int start, int batch, int size, int[] crop, int[] flip) {
+        HostKernelLauncher launcher = new HostKernelLauncher();
+        HostBuffer out = HostBuffer.zeros(4 * batch * 3 * size * size);
+        HostBuffer labelsOut = HostBuffer.zeros(4 * batch);
+        new DataKernels(launcher).prepareBatch(null, out, labelsOut, HostBuffer.bytes(images),
+                HostBuffer.bytes(labels), labels.length, perm == null ? null : HostBuffer.ints(perm),
+                HostBuffer.ints(start), batch, size, crop == null ? null : HostBuffer.ints(crop),
+                flip == null ? null : HostBuffer.ints(flip));
+        assertEquals(LaunchShape.elementwiseGrid((long) batch * 3 * size * size), launcher.launches.get(0).gridX());
+        return new Batch(out.floats(), labelsOut.ints());
+    }
+
+    @Test
+    void realInputSizeWithPermutationCropAndFlipMatchesTheMirror() {
+        int count = 20;
+        byte[] images = randomImages(1, count);
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) (i % 10);
+        }
+        int[] perm = {7, 3, 19, 0, 12, 5, 8, 1};
+        int start = 2;
+        int batch = 5;
+        int[] crop = {0, 8, 3, 5, 8, 0, 4, 4, 1, 7};  // (dx, dy) per sample
+        int[] flip = {1, 0, 1, 1, 0};
+        Batch b = run(images, labels, perm, start, batch, 227, crop, flip);
+        ReluKernelsTest.assertBitsEqual(reference(images, perm, start, batch, 227, crop, flip), b.out(), "227");
+        for (int k = 0; k < batch; k++) {
+            assertEquals(labels[perm[start + k]], b.labels()[k], "label " + k);
+        }
+    }
+
+    @Test
+    void otherSizesWithoutAugmentation() {
+        byte[] images = randomImages(2, 4);
+        byte[] labels = {9, 8, 7, 6};
+        for (int size : new int[] {1, 16, 31, 33, 64, 100}) {
+            Batch b = run(images, labels, null, 1, 3, size, null, null);
+            ReluKernelsTest.assertBitsEqual(reference(images, null, 1, 3, size, null, null), b.out(), "size " + size);
+            assertArrayEquals(new int[] {8, 7, 6}, b.labels());
+        }
+    }
+
+    @Test
+    void at32WithoutAugmentationItIsExactlyTheNormalisedImage() {
+        byte[] images = randomImages(3, 2);
+        Batch b = run(images, new byte[] {0, 1}, null, 0, 2, 32, null, null);
+        for (int i = 0; i < b.out().length; i++) {
+            int c = (i / 1024) % 3;
+            float expected = ((images[i] & 0xff) / 255f - MEAN[c]) / STD[c];
+            assertEquals(expected, b.out()[i], 0f, "element " + i);
+        }
+    }
+
+    /** align_corners=False upsampling 32 -> 64 of a horizontal ramp: src = (dst + 0.5) / 2 - 0.5, clamped to [0, 31]. */
+    @Test
+    void rampUpsampledAsPyTorch() {
+        byte[] image = new byte[IMAGE];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    image[c * 1024 + y * 32 + x] = (byte) (8 * x);
+                }
+            }
+        }
+        Batch b = run(image, new byte[] {0}, null, 0, 1, 64, null, null);
+        for (int c = 0; c < 3; c++) {
+            for (int oy = 0; oy < 64; oy++) {
+                for (int ox = 0; ox < 64; ox++) {
+                    double src = Math.min(Math.max((ox + 0.5) / 2 - 0.5, 0), 31);
+                    float out = b.out()[(c * 64 + oy) * 64 + ox];
+                    double v = (out * STD[c] + MEAN[c]) * 255;
+                    assertEquals(8 * src, v, 1e-3, "c" + c + " (" + oy + ", " + ox + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void cropAndFlipGeometry() {
+        byte[] images = randomImages(4, 1);
+        byte[] lab = {0};
+        float[] plain = run(images, lab, null, 0, 1, 32, null, null).out();
+        assertArrayEquals(plain, run(images, lab, null, 0, 1, 32, new int[] {4, 4}, new int[] {0}).out(),
+                "crop at (4, 4) is the image itself");
+
+        float[] shifted = run(images, lab, null, 0, 1, 32, new int[] {0, 0}, null).out();
+        float[] right = run(images, lab, null, 0, 1, 32, new int[] {8, 0}, null).out();  // dx = 8, dy = 0
+        float[] flipped = run(images, lab, null, 0, 1, 32, null, new int[] {1}).out();
+        for (int c = 0; c < 3; c++) {
+            float black = (0f / 255.0f - MEAN[c]) / STD[c];
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    int i = (c * 32 + y) * 32 + x;
+                    float expectedShift = y < 4 || x < 4 ? black : plain[(c * 32 + y - 4) * 32 + x - 4];
+                    assertEquals(expectedShift, shifted[i], 0f, "crop (0, 0) at " + i);
+                    // (dx, dy) = (8, 0): source (y - 4, x + 4).
+                    float expectedRight = y < 4 || x >= 28 ? black : plain[(c * 32 + y - 4) * 32 + x + 4];
+                    assertEquals(expectedRight, right[i], 0f, "crop (8, 0) at " + i);
+                    assertEquals(plain[(c * 32 + y) * 32 + 31 - x], flipped[i], 0f, "flip at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anIndexOutsideTheDatasetTraps() {
+        HostKernelRunner.path();  // skips here, not inside assertThrows, where the host build is unavailable
+        HostKernelLauncher.KernelFailure f = assertThrows(HostKernelLauncher.KernelFailure.class,
+                () -> run(randomImages(5, 2), new byte[] {0, 1}, new int[] {0, 2}, 0, 2, 8, null, null));
+        assertTrue(f.getMessage().contains("kernel trap"), f.getMessage());
+    }
+}
