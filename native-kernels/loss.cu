@@ -144,3 +144,27 @@ extern "C" __global__ void loss_accumulate(double* totals, const double* sample_
         totals[4] += 1.0;
     }
 }
+
+// confusion_accumulate(double* confusion, const float* logits, const int* labels, int n, int classes)
+//   grid 1, block 1: confusion[label * classes + argmax_j z_j] += 1 for each of the n samples, argmax ties to
+//   the first class with strictly-greater comparisons (as the CPU engine's). One thread walks the batch (at most
+//   a few hundred samples of 10 classes per evaluation batch): no atomics, the same order every run, and the
+//   counts are exact integers in double. The host reads the classes x classes matrix once per evaluation.
+extern "C" __global__ void confusion_accumulate(double* confusion, const float* logits, const int* labels, int n,
+                                                int classes) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) {
+        return;
+    }
+    for (int s = 0; s < n; s++) {
+        const float* z = logits + (long long)s * classes;
+        int best = 0;
+        for (int j = 1; j < classes; j++) {
+            if (z[j] > z[best]) {
+                best = j;
+            }
+        }
+        const int label = labels[s];
+        KERNEL_REQUIRE(label >= 0 && label < classes);
+        confusion[(long long)label * classes + best] += 1.0;
+    }
+}

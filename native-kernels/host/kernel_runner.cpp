@@ -145,6 +145,7 @@ const std::vector<KernelEntry>& registry() {
         entry("linear", "bias_grad_accumulate", false, bias_grad_accumulate),
         entry("loss", "softmax_xent_forward_backward", true, softmax_xent_forward_backward),
         entry("loss", "loss_accumulate", true, loss_accumulate),
+        entry("loss", "confusion_accumulate", false, confusion_accumulate),
         entry("optimizer", "adam_begin_step", false, adam_begin_step),
         entry("optimizer", "adam_update", false, adam_update),
     };

@@ -1,5 +1,7 @@
 package org.alexnetcuda.device;
 
+import org.alexnetcuda.kernels.KernelLauncher;
+
 /**
  * One GPU as the engine sees it: the narrow API every CUDA call of the engine goes through. The JCuda
  * implementation talks to the driver, cuBLAS and cuDNN; the simulator implements the same calls on the CPU so
@@ -12,6 +14,9 @@ public interface Device extends AutoCloseable {
     DeviceMemory memory();
 
     DeviceStreams streams();
+
+    /** Our kernels: module load on first use and cuLaunchKernel, through the typed launchers of org.alexnetcuda.kernels. */
+    KernelLauncher kernels();
 
     Blas blas();
 

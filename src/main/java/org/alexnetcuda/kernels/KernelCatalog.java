@@ -13,6 +13,7 @@ public final class KernelCatalog {
                 DropoutKernels.FORWARD, DropoutKernels.BACKWARD,
                 AdamKernels.BEGIN_STEP, AdamKernels.UPDATE,
                 SoftmaxCrossEntropyKernels.FORWARD_BACKWARD, SoftmaxCrossEntropyKernels.ACCUMULATE,
+                SoftmaxCrossEntropyKernels.CONFUSION,
                 LinearKernels.BIAS_GRAD,
                 DataKernels.PREPARE_BATCH);
     }

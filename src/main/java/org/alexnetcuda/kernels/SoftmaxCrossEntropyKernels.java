@@ -17,6 +17,8 @@ public final class SoftmaxCrossEntropyKernels {
             PTR, PTR, PTR, PTR, PTR, I32, I32);
     /** loss_accumulate(double* totals, const double* sample_loss, const int* sample_correct, int n). */
     public static final Kernel ACCUMULATE = Kernel.of("loss", "loss_accumulate", PTR, PTR, PTR, I32);
+    /** confusion_accumulate(double* confusion, const float* logits, const int* labels, int n, int classes). */
+    public static final Kernel CONFUSION = Kernel.of("loss", "confusion_accumulate", PTR, PTR, PTR, I32, I32);
 
     /** Threads per sample (power of two; native LOSS_BLOCK). */
     public static final int SAMPLE_BLOCK = 128;
@@ -65,6 +67,17 @@ public final class SoftmaxCrossEntropyKernels {
         LaunchShape.requireNonNegative("n", n);
         if (n > 0) {
             launcher.launch(ACCUMULATE, 1, ACCUMULATE_BLOCK, 0, stream, totals, sampleLoss, sampleCorrect, n);
+        }
+    }
+
+    /**
+     * Adds each sample's (label, argmax) to the confusion matrix (classes x classes doubles, row = true class;
+     * zero it at the start of an evaluation). One thread walks the batch.
+     */
+    public void confusion(Object stream, Object confusion, Object logits, Object labels, int n, int classes) {
+        LaunchShape.requireNonNegative("n", n);
+        if (n > 0) {
+            launcher.launch(CONFUSION, 1, 1, 0, stream, confusion, logits, labels, n, classes);
         }
     }
 }

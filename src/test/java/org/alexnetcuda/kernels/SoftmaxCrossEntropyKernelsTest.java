@@ -105,6 +105,37 @@ class SoftmaxCrossEntropyKernelsTest {
     }
 
     @Test
+    void confusionCountsEachSampleAtItsLabelAndArgmax() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+        int n = 77;
+        int classes = 10;
+        float[] z = new float[n * classes];
+        int[] lab = new int[n];
+        double[] expected = new double[classes * classes];
+        for (int s = 0; s < n; s++) {
+            lab[s] = rnd.nextInt(classes);
+            int best = 0;
+            for (int j = 0; j < classes; j++) {
+                z[s * classes + j] = (float) rnd.nextGaussian();
+                if (z[s * classes + j] > z[s * classes + best]) {
+                    best = j;
+                }
+            }
+            expected[lab[s] * classes + best] += 1;
+        }
+        // Counts add to what is there: start from a matrix holding earlier batches.
+        double[] start = new double[classes * classes];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = rnd.nextInt(5);
+            expected[i] += start[i];
+        }
+        HostBuffer confusion = HostBuffer.doubles(start);
+        new SoftmaxCrossEntropyKernels(new HostKernelLauncher()).confusion(null, confusion, HostBuffer.floats(z),
+                HostBuffer.ints(lab), n, classes);
+        assertArrayEquals(expected, confusion.doubles());
+    }
+
+    @Test
     void argmaxTiesGoToTheFirstClass() {
         int classes = 10;
         float[] z = new float[3 * classes];

@@ -1,0 +1,131 @@
+package org.alexnetcuda.engine.cuda;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Dnn;
+import org.alexnetcuda.device.Dnn.AlgoPerf;
+import org.alexnetcuda.device.Dnn.ConvPass;
+import org.alexnetcuda.device.Handles.ConvDesc;
+import org.alexnetcuda.device.Handles.FilterDesc;
+import org.alexnetcuda.device.Handles.TensorDesc;
+import org.alexnetcuda.engine.Parameter;
+import org.alexnetcuda.engine.Shape;
+
+/**
+ * Convolution through cuDNN: y = conv(x, W) + b with W OIHW, cross-correlation, zero padding (PyTorch nn.Conv2d).
+ * Forward: cudnnConvolutionForward then cudnnAddTensor of the 1xCx1x1 bias. Backward: cudnnConvolutionBackwardBias
+ * and BackwardFilter accumulate (beta 1) into the zeroed gradients; BackwardData overwrites dx (beta 0).
+ * Algorithms are chosen once per batch size: the first of cuDNN's ranking that succeeds within the workspace
+ * limit (and, with --deterministic, is deterministic).
+ */
+final class Conv2d implements CudaLayer {
+    private final String name;
+    private final CudaContext ctx;
+    private final Shape in;
+    private final Shape out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final FilterDesc wDesc;
+    private final TensorDesc bDesc;
+    private final ConvDesc convDesc;
+    private final Map<Integer, Plan> plans = new HashMap<>();
+
+    /** Descriptors and algorithms of one batch size. */
+    private record Plan(TensorDesc x, TensorDesc y, int fwdAlgo, int bwdDataAlgo, int bwdFilterAlgo, long workspace) {
+    }
+
+    Conv2d(String name, CudaContext ctx, Shape in, Shape out, int kernel, int stride, int pad, Parameter weight, Parameter bias) {
+        this.name = name;
+        this.ctx = ctx;
+        this.in = in;
+        this.out = out;
+        this.weight = weight;
+        this.bias = bias;
+        Dnn dnn = ctx.device.dnn();
+        this.wDesc = dnn.filter(out.c(), in.c(), kernel, kernel);
+        this.bDesc = dnn.tensor(1, out.c(), 1, 1);
+        this.convDesc = dnn.convolution(pad, pad, stride, stride, ctx.tf32);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long prepare(int n, long workspaceLimit) {
+        Plan p = plans.get(n);
+        if (p != null) {
+            return p.workspace;
+        }
+        Dnn dnn = ctx.device.dnn();
+        TensorDesc x = dnn.tensor(n, in.c(), in.h(), in.w());
+        TensorDesc y = dnn.tensor(n, out.c(), out.h(), out.w());
+        int[] dims = dnn.convolutionOutputDim(convDesc, x, wDesc);
+        if (dims[0] != n || dims[1] != out.c() || dims[2] != out.h() || dims[3] != out.w()) {
+            throw new IllegalStateException(name + ": cuDNN output " + java.util.Arrays.toString(dims) + " differs from "
+                    + out.withBatch(n));
+        }
+        AlgoPerf fwd = choose(ConvPass.FORWARD, x, y, workspaceLimit);
+        AlgoPerf bwdData = choose(ConvPass.BACKWARD_DATA, x, y, workspaceLimit);
+        AlgoPerf bwdFilter = choose(ConvPass.BACKWARD_FILTER, x, y, workspaceLimit);
+        long ws = Math.max(workspace(ConvPass.FORWARD, x, y, fwd.algo()),
+                Math.max(workspace(ConvPass.BACKWARD_DATA, x, y, bwdData.algo()),
+                        workspace(ConvPass.BACKWARD_FILTER, x, y, bwdFilter.algo())));
+        p = new Plan(x, y, fwd.algo(), bwdData.algo(), bwdFilter.algo(), ws);
+        plans.put(n, p);
+        return ws;
+    }
+
+    private long workspace(ConvPass pass, TensorDesc x, TensorDesc y, int algo) {
+        return ctx.device.dnn().convolutionWorkspaceSize(pass, x, wDesc, convDesc, y, algo);
+    }
+
+    private AlgoPerf choose(ConvPass pass, TensorDesc x, TensorDesc y, long limit) {
+        List<AlgoPerf> ranked = ctx.device.dnn().convolutionAlgorithms(pass, x, wDesc, convDesc, y);
+        for (AlgoPerf a : ranked) {
+            if (a.ok() && a.memory() <= limit && (!ctx.deterministic || a.deterministic())) {
+                return a;
+            }
+        }
+        throw new IllegalStateException(name + ": no cuDNN " + pass.name().toLowerCase().replace('_', ' ')
+                + " algorithm fits a workspace of " + limit + " bytes" + (ctx.deterministic ? " deterministically" : ""));
+    }
+
+    @Override
+    public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
+        Plan p = plans.get(n);
+        Dnn dnn = ctx.device.dnn();
+        dnn.convolutionForward(1f, p.x, x, wDesc, ctx.param(weight.offset()), convDesc, p.fwdAlgo, ctx.workspace,
+                ctx.workspaceBytes, 0f, p.y, y);
+        dnn.addTensor(1f, bDesc, ctx.param(bias.offset()), 1f, p.y, y);
+    }
+
+    @Override
+    public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
+        Plan p = plans.get(n);
+        Dnn dnn = ctx.device.dnn();
+        dnn.convolutionBackwardBias(1f, p.y, dy, 1f, bDesc, ctx.grad(bias.offset()));
+        dnn.convolutionBackwardFilter(1f, p.x, x, p.y, dy, convDesc, p.bwdFilterAlgo, ctx.workspace, ctx.workspaceBytes,
+                1f, wDesc, ctx.grad(weight.offset()));
+        if (dx != null) {
+            dnn.convolutionBackwardData(1f, wDesc, ctx.param(weight.offset()), p.y, dy, convDesc, p.bwdDataAlgo,
+                    ctx.workspace, ctx.workspaceBytes, 0f, p.x, dx);
+        }
+    }
+
+    @Override
+    public void close() {
+        Dnn dnn = ctx.device.dnn();
+        for (Plan p : plans.values()) {
+            dnn.destroy(p.x);
+            dnn.destroy(p.y);
+        }
+        dnn.destroy(wDesc);
+        dnn.destroy(bDesc);
+        dnn.destroy(convDesc);
+    }
+}

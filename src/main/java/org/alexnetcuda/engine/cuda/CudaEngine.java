@@ -1,0 +1,424 @@
+package org.alexnetcuda.engine.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.alexnetcuda.data.Cifar10Dataset;
+import org.alexnetcuda.device.Device;
+import org.alexnetcuda.device.DeviceMemory;
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Handles.GraphExec;
+import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.Engine;
+import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.Totals;
+import org.alexnetcuda.kernels.AdamKernels;
+import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
+import org.alexnetcuda.model.LayerSpec;
+import org.alexnetcuda.model.NetworkSpec;
+
+/**
+ * The GPU engine: the whole data path on the device, every CUDA call through the narrow device API.
+ *
+ * <p>One training step: zero the gradient block; gather and preprocess the batch from the uint8 dataset in device
+ * memory (the epoch's permutation is uploaded once per epoch, the batch's start is set by a memset); layers
+ * forward; softmax cross-entropy with its gradient and device-resident totals; layers backward; one fused Adam
+ * pass over the contiguous parameter block. Full-size steps are captured once as a CUDA graph and replayed;
+ * the last partial batch runs eagerly. The host reads the totals only when asked.
+ *
+ * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
+ */
+public final class CudaEngine implements Engine {
+    private final Device device;
+    private final NetworkSpec spec;
+    private final EngineConfig config;
+    private final CudaContext ctx;
+    private final List<CudaLayer> layers = new ArrayList<>();
+    private final int maxBatch;
+    private final int classes;
+    private final int paramCount;
+    private final boolean useGraphs;
+    private final AdamKernels.Hyperparameters adamHyper;
+    private final DevicePool pool;
+    private final DevicePool.Plan planned;
+    private final MemoryLayout mem;
+    private final int trainCount;
+    private final int testCount;
+
+    private int[] uploadedOrder;
+    private boolean identityOrderUploaded;
+    private GraphExec trainGraph;
+    private GraphExec evalGraph;
+    private long steps;
+    private final Stream stream;
+
+    /** Where each tensor lives in the pool. */
+    private static final class MemoryLayout {
+        DevicePool.Region params;
+        DevicePool.Region grads;
+        DevicePool.Region adamM;
+        DevicePool.Region adamV;
+        DevicePool.Region adamState;
+        DevicePool.Region[] activations;
+        DevicePool.Region[] activationGrads;
+        DevicePool.Region labels;
+        DevicePool.Region sampleLoss;
+        DevicePool.Region sampleCorrect;
+        DevicePool.Region trainTotals;
+        DevicePool.Region evalTotals;
+        DevicePool.Region confusion;
+        DevicePool.Region perm;
+        DevicePool.Region batchStart;
+        DevicePool.Region trainImages;
+        DevicePool.Region trainLabels;
+        DevicePool.Region testImages;
+        DevicePool.Region testLabels;
+        DevicePool.Region workspace;
+    }
+
+    /**
+     * Plans and allocates the pool, uploads the datasets and the initial parameters, and prepares every layer
+     * for the full and (if any) partial batch sizes.
+     *
+     * @param maxBatch       the training batch size (the largest batch any step will see)
+     * @param workspaceLimit the cuDNN workspace budget in bytes
+     * @param useGraphs      capture full-size steps as CUDA graphs (false: run every step eagerly)
+     */
+    public CudaEngine(Device device, EngineConfig config, NetworkSpec spec, ParameterStore initial,
+                      Cifar10Dataset train, Cifar10Dataset test, int maxBatch, long workspaceLimit, boolean useGraphs) {
+        if (config.augment()) {
+            throw new IllegalArgumentException("--augment is not supported by the GPU engine yet; use --device cpu");
+        }
+        this.device = device;
+        this.spec = spec;
+        this.config = config;
+        this.maxBatch = maxBatch;
+        this.classes = spec.outputShape(1).c();
+        this.paramCount = initial.size();
+        this.useGraphs = useGraphs;
+        this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
+        this.trainCount = train == null ? 0 : train.size();
+        this.testCount = test == null ? 0 : test.size();
+        this.ctx = new CudaContext(device, false, false);
+        this.stream = ctx.stream;
+
+        List<Shape> in = spec.inputShapes(1);
+        List<Shape> out = spec.outputShapes(1);
+        for (int i = 0; i < spec.layers().size(); i++) {
+            layers.add(create(spec.layers().get(i), in.get(i), out.get(i), i, initial));
+        }
+        long workspace = 0;
+        for (CudaLayer l : layers) {
+            workspace = Math.max(workspace, l.prepare(maxBatch, workspaceLimit));
+        }
+        this.planned = new DevicePool.Plan();
+        this.mem = layout(planned, workspace);
+        this.pool = new DevicePool(device.memory(), planned);
+        bind();
+        upload(initial, train, test);
+    }
+
+    private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store) {
+        if (l instanceof LayerSpec.Conv c) {
+            return new Conv2d(c.name(), ctx, in, out, c.kernel(), c.stride(), c.pad(),
+                    store.get(c.module() + ".weight"), store.get(c.module() + ".bias"));
+        }
+        if (l instanceof LayerSpec.Linear f) {
+            return new Linear(f.name(), ctx, in.sampleSize(), f.outFeatures(),
+                    store.get(f.module() + ".weight"), store.get(f.module() + ".bias"));
+        }
+        if (l instanceof LayerSpec.Relu r) {
+            return new Relu(r.name(), ctx, in);
+        }
+        if (l instanceof LayerSpec.MaxPool p) {
+            return new MaxPool(p.name(), ctx, in, out, p.kernel(), p.stride());
+        }
+        if (l instanceof LayerSpec.Lrn n) {
+            return new LrnLayer(n.name(), ctx, in, n.size(), n.alpha(), n.beta(), n.k());
+        }
+        if (l instanceof LayerSpec.Dropout d) {
+            // The same mask as the CPU engine's Dropout of this layer index and seed.
+            return new Dropout(d.name(), ctx, in, d.p(), org.alexnetcuda.engine.cpu.Dropout.layerKey(config.seed(), index));
+        }
+        return new Flatten(l.name(), ctx, in);
+    }
+
+    /** Plans every region of the pool; the plan is kept so that `summary` and reports can show it. */
+    private MemoryLayout layout(DevicePool.Plan p, long workspace) {
+        MemoryLayout m = new MemoryLayout();
+        long pBytes = 4L * paramCount;
+        // Parameters, gradients and Adam moments back to back, each in state_dict order.
+        m.params = p.add("parameters", pBytes);
+        m.grads = p.add("gradients", pBytes);
+        m.adamM = p.add("adam m", pBytes);
+        m.adamV = p.add("adam v", pBytes);
+        m.adamState = p.add("adam state", AdamKernels.STATE_BYTES);
+        List<Shape> outs = spec.outputShapes(maxBatch);
+        m.activations = new DevicePool.Region[outs.size() + 1];
+        m.activations[0] = p.add("input", 4 * spec.inputShape(maxBatch).size());
+        long largest = 0;
+        for (int i = 0; i < outs.size(); i++) {
+            m.activations[i + 1] = p.add(spec.layers().get(i).name(), 4 * outs.get(i).size());
+            largest = Math.max(largest, outs.get(i).size());
+        }
+        // Backward needs only dy and dx at a time: two buffers of the largest output, used in turn.
+        m.activationGrads = new DevicePool.Region[] {p.add("activation gradient A", 4 * largest),
+                p.add("activation gradient B", 4 * largest)};
+        m.labels = p.add("labels", 4L * maxBatch);
+        m.sampleLoss = p.add("sample loss", 8L * maxBatch);
+        m.sampleCorrect = p.add("sample correct", 4L * maxBatch);
+        m.trainTotals = p.add("train totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
+        m.evalTotals = p.add("eval totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
+        m.confusion = p.add("confusion", 8L * classes * classes);
+        m.perm = p.add("permutation", 4L * Math.max(trainCount, testCount));
+        m.batchStart = p.add("batch start", 4);
+        m.trainImages = p.add("train images", (long) trainCount * Cifar10Dataset.IMAGE_BYTES);
+        m.trainLabels = p.add("train labels", trainCount);
+        m.testImages = p.add("test images", (long) testCount * Cifar10Dataset.IMAGE_BYTES);
+        m.testLabels = p.add("test labels", testCount);
+        m.workspace = p.add("cudnn workspace", workspace);
+        return m;
+    }
+
+    /** The pool's regions, for `summary` and reports. */
+    public List<DevicePool.Region> memoryPlan() {
+        return planned.regions();
+    }
+
+    private DevicePtr ptr(DevicePool.Region r) {
+        return pool.ptr(r);
+    }
+
+    private void bind() {
+        ctx.params = ptr(mem.params);
+        ctx.grads = ptr(mem.grads);
+        ctx.workspace = ptr(mem.workspace);
+        ctx.workspaceBytes = mem.workspace.bytes();
+        ctx.adamState = ptr(mem.adamState);
+    }
+
+    private void upload(ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
+        DeviceMemory m = device.memory();
+        m.copyToDevice(ptr(mem.params), initial.values, 0, paramCount, stream);
+        m.setD32(ptr(mem.adamM), 0, paramCount, stream);
+        m.setD32(ptr(mem.adamV), 0, paramCount, stream);
+        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, config.learningRate()), 0, AdamKernels.STATE_BYTES, stream);
+        if (train != null) {
+            m.copyToDevice(ptr(mem.trainImages), train.images(), 0, trainCount * Cifar10Dataset.IMAGE_BYTES, stream);
+            m.copyToDevice(ptr(mem.trainLabels), train.labels(), 0, trainCount, stream);
+        }
+        if (test != null) {
+            m.copyToDevice(ptr(mem.testImages), test.images(), 0, testCount * Cifar10Dataset.IMAGE_BYTES, stream);
+            m.copyToDevice(ptr(mem.testLabels), test.labels(), 0, testCount, stream);
+        }
+        resetTotals();
+        device.streams().synchronize(stream);
+    }
+
+    @Override
+    public String description() {
+        return "gpu (" + device.name() + (useGraphs ? ", CUDA graphs" : ", eager") + ")";
+    }
+
+    @Override
+    public NetworkSpec network() {
+        return spec;
+    }
+
+    @Override
+    public void trainStep(int[] order, int from, int count) {
+        checkBatch(count, trainCount, from);
+        uploadOrder(order);
+        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
+        if (count == maxBatch && useGraphs) {
+            if (trainGraph == null) {
+                trainGraph = capture(() -> enqueueTrainStep(count));
+            }
+            device.streams().launch(trainGraph, stream);
+        } else {
+            prepareBatchSize(count);
+            enqueueTrainStep(count);
+        }
+        steps++;
+    }
+
+    @Override
+    public void evalBatch(int[] order, int from, int count) {
+        checkBatch(count, testCount, from);
+        if (order != null) {
+            throw new IllegalArgumentException("the test set is evaluated in file order");
+        }
+        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
+        if (count == maxBatch && useGraphs) {
+            if (evalGraph == null) {
+                evalGraph = capture(() -> enqueueEvalBatch(count));
+            }
+            device.streams().launch(evalGraph, stream);
+        } else {
+            prepareBatchSize(count);
+            enqueueEvalBatch(count);
+        }
+    }
+
+    private void checkBatch(int count, int size, int from) {
+        if (count < 1 || count > maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+        }
+        if (from < 0 || from + count > size) {
+            throw new IllegalArgumentException("batch " + from + ".." + (from + count) + " outside the dataset of " + size);
+        }
+    }
+
+    /** The permutation lives on the device for a whole epoch: uploaded when the trainer hands a new one. */
+    private void uploadOrder(int[] order) {
+        if (order == uploadedOrder && (order != null || identityOrderUploaded)) {
+            return;
+        }
+        if (order == null) {
+            int[] identity = new int[trainCount];
+            for (int i = 0; i < trainCount; i++) {
+                identity[i] = i;
+            }
+            device.memory().copyToDevice(ptr(mem.perm), identity, 0, trainCount, stream);
+            identityOrderUploaded = true;
+        } else {
+            device.memory().copyToDevice(ptr(mem.perm), order, 0, order.length, stream);
+            identityOrderUploaded = false;
+        }
+        uploadedOrder = order;
+    }
+
+    private void prepareBatchSize(int n) {
+        for (CudaLayer l : layers) {
+            l.prepare(n, mem.workspace.bytes());
+        }
+    }
+
+    private GraphExec capture(Runnable work) {
+        device.streams().beginCapture(stream);
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            try {
+                device.streams().endCapture(stream);
+            } catch (RuntimeException ignored) {
+                // the capture is already invalid; the original error says why
+            }
+            throw e;
+        }
+        var graph = device.streams().endCapture(stream);
+        GraphExec exec = device.streams().instantiate(graph);
+        device.streams().destroy(graph);
+        return exec;
+    }
+
+    private void enqueueTrainStep(int n) {
+        DeviceMemory m = device.memory();
+        m.setD32(ptr(mem.grads), 0, paramCount, stream);
+        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
+                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), null, null);
+        forward(n, true);
+        int last = layers.size();
+        DevicePtr dLogits = ptr(mem.activationGrads[last % 2]);
+        ctx.loss.forwardBackward(stream, dLogits, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), ptr(mem.activations[last]),
+                ptr(mem.labels), n, classes);
+        ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
+        for (int i = last - 1; i >= 0; i--) {
+            DevicePtr dy = ptr(mem.activationGrads[(i + 1) % 2]);
+            DevicePtr dx = i == 0 ? null : ptr(mem.activationGrads[i % 2]);
+            layers.get(i).backward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), dy, dx);
+        }
+        ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
+                paramCount, adamHyper);
+    }
+
+    private void enqueueEvalBatch(int n) {
+        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
+                testCount, null, ptr(mem.batchStart), n, spec.inputSize(), null, null);
+        forward(n, false);
+        DevicePtr logits = ptr(mem.activations[layers.size()]);
+        ctx.loss.forwardBackward(stream, null, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
+        ctx.loss.accumulate(stream, ptr(mem.evalTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
+        ctx.loss.confusion(stream, ptr(mem.confusion), logits, ptr(mem.labels), n, classes);
+    }
+
+    private void forward(int n, boolean training) {
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), training);
+        }
+    }
+
+    @Override
+    public Totals totals() {
+        double[] t = new double[SoftmaxCrossEntropyKernels.TOTALS];
+        double[] e = new double[SoftmaxCrossEntropyKernels.TOTALS];
+        double[] c = new double[classes * classes];
+        DeviceMemory m = device.memory();
+        m.copyToHost(t, 0, t.length, ptr(mem.trainTotals), stream);
+        m.copyToHost(e, 0, e.length, ptr(mem.evalTotals), stream);
+        m.copyToHost(c, 0, c.length, ptr(mem.confusion), stream);
+        long[][] confusion = new long[classes][classes];
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                confusion[i][j] = (long) c[i * classes + j];
+            }
+        }
+        return new Totals(t[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM], (long) t[SoftmaxCrossEntropyKernels.BATCHES],
+                (long) t[SoftmaxCrossEntropyKernels.SAMPLES], e[SoftmaxCrossEntropyKernels.LOSS_SUM],
+                (long) e[SoftmaxCrossEntropyKernels.CORRECT], (long) e[SoftmaxCrossEntropyKernels.SAMPLES], confusion);
+    }
+
+    @Override
+    public void resetTotals() {
+        DeviceMemory m = device.memory();
+        m.setD32(ptr(mem.trainTotals), 0, 2L * SoftmaxCrossEntropyKernels.TOTALS, stream);
+        m.setD32(ptr(mem.evalTotals), 0, 2L * SoftmaxCrossEntropyKernels.TOTALS, stream);
+        m.setD32(ptr(mem.confusion), 0, 2L * classes * classes, stream);
+    }
+
+    @Override
+    public long step() {
+        return steps;
+    }
+
+    @Override
+    public void readParameters(ParameterStore into) {
+        device.memory().copyToHost(into.values, 0, paramCount, ptr(mem.params), stream);
+    }
+
+    @Override
+    public void writeParameters(ParameterStore from) {
+        device.memory().copyToDevice(ptr(mem.params), from.values, 0, paramCount, stream);
+        device.streams().synchronize(stream);
+    }
+
+    /** The output of layer i after the last forward pass (tests compare it with the CPU engine). */
+    public float[] readActivation(int layer, int n) {
+        Shape s = spec.outputShapes(n).get(layer);
+        float[] out = new float[Math.toIntExact(s.size())];
+        device.memory().copyToHost(out, 0, out.length, ptr(mem.activations[layer + 1]), stream);
+        return out;
+    }
+
+    /** The gradient block after the last training step (tests compare it with the CPU engine). */
+    public float[] readGradients() {
+        float[] g = new float[paramCount];
+        device.memory().copyToHost(g, 0, paramCount, ptr(mem.grads), stream);
+        return g;
+    }
+
+    @Override
+    public void close() {
+        if (trainGraph != null) {
+            device.streams().destroy(trainGraph);
+        }
+        if (evalGraph != null) {
+            device.streams().destroy(evalGraph);
+        }
+        layers.forEach(CudaLayer::close);
+        pool.close();
+        device.streams().destroy(stream);
+    }
+}
