@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The command line: one subcommand per verb, picocli's conventions for --help, --version and exit codes. */
 @Command(name = "alexnet-cuda", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "AlexNet on CIFAR-10 from Java: CUDA through JCuda, with a CPU reference engine.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, SynthCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, BenchCommand.class, SynthCommand.class,
                 DeviceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -97,11 +97,23 @@ class CliTest {
     }
 
     @Test
+    void benchReportsEveryLayerAsJson() {
+        Run r = run("bench", "--device", "cpu", "--input-size", "67", "--batch-size", "8", "--warmup", "0", "--steps", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out().strip()).getAsJsonObject();
+        assertEquals(23, o.getAsJsonArray("layers").size());
+        assertTrue(o.get("train_images_per_second").getAsDouble() > 0);
+        assertTrue(o.get("inference_images_per_second").getAsDouble() > 0);
+        assertEquals(0, run("bench", "--device", "cpu", "--input-size", "67", "--batch-size", "4", "--warmup", "0",
+                "--steps", "1").code());
+    }
+
+    @Test
     void helpAndVersion() {
         Run v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("alexnet-cuda "), v.out());
-        for (String cmd : new String[] {"train", "eval", "summary", "synth", "device"}) {
+        for (String cmd : new String[] {"train", "eval", "summary", "bench", "synth", "device"}) {
             Run h = run(cmd, "--help");
             assertEquals(0, h.code(), cmd);
             assertTrue(h.out().contains("Usage: alexnet-cuda " + cmd), h.out());

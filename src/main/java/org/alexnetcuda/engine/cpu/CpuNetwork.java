@@ -92,8 +92,17 @@ public final class CpuNetwork {
 
     /** Runs every layer forward on {@link #input}; returns the logits. */
     public Tensor forward(Pass pass) {
+        return forward(pass, null);
+    }
+
+    /** As {@link #forward(Pass)}, adding each layer's wall time to {@code nanos[i]} when nanos is not null. */
+    public Tensor forward(Pass pass, long[] nanos) {
         for (int i = 0; i < layers.size(); i++) {
+            long t0 = System.nanoTime();
             layers.get(i).forward(act[i], act[i + 1], pass);
+            if (nanos != null) {
+                nanos[i] += System.nanoTime() - t0;
+            }
         }
         return act[layers.size()];
     }
@@ -105,8 +114,17 @@ public final class CpuNetwork {
 
     /** Runs every layer backward from {@link #logitsGradient}, accumulating parameter gradients. */
     public void backward(Pass pass) {
+        backward(pass, null);
+    }
+
+    /** As {@link #backward(Pass)}, adding each layer's wall time to {@code nanos[i]} when nanos is not null. */
+    public void backward(Pass pass, long[] nanos) {
         for (int i = layers.size() - 1; i >= 0; i--) {
+            long t0 = System.nanoTime();
             layers.get(i).backward(act[i], act[i + 1], grad[i + 1], i == 0 ? null : grad[i], pass);
+            if (nanos != null) {
+                nanos[i] += System.nanoTime() - t0;
+            }
         }
     }
 

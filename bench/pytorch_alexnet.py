@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The notebook's AlexNet in PyTorch, timed: the baseline alexnet-cuda is compared with.
+
+Same network (LRN after conv2's ReLU unless --lrn none), same batch, input size and optimizer (Adam, lr 1e-3),
+with the data already on the device as a synthetic batch (no DataLoader: the fair, strong baseline). Prints one
+JSON object: steady-state training and inference images per second after warm-up.
+
+  /usr/bin/python3 bench/pytorch_alexnet.py --device cpu --steps 3 --warmup 1
+  python3 bench/pytorch_alexnet.py --device cuda --precision tf32
+"""
+import argparse
+import json
+import platform
+import time
+
+import torch
+import torch.nn as nn
+
+
+def alexnet(num_classes, lrn):
+    layers = [nn.Conv2d(3, 96, 11, stride=4, padding=1), nn.ReLU(inplace=True)]
+    if lrn == "conv1,conv2":
+        layers.append(nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0))
+    layers += [nn.MaxPool2d(3, 2), nn.Conv2d(96, 256, 5, padding=2), nn.ReLU(inplace=True)]
+    if lrn in ("conv2", "conv1,conv2"):
+        layers.append(nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0))
+    layers += [nn.MaxPool2d(3, 2),
+               nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(inplace=True),
+               nn.Conv2d(384, 384, 3, padding=1), nn.ReLU(inplace=True),
+               nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+               nn.Flatten(), nn.LazyLinear(4096), nn.ReLU(inplace=True), nn.Dropout(0.5),
+               nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Dropout(0.5),
+               nn.Linear(4096, num_classes)]
+    return nn.Sequential(*layers)
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--input-size", type=int, default=227)
+    ap.add_argument("--lrn", default="conv2", choices=["none", "conv2", "conv1,conv2"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32"])
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
+    a = ap.parse_args()
+
+    device = torch.device(a.device)
+    if a.threads:
+        torch.set_num_threads(a.threads)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        tf32 = a.precision == "tf32"
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch.backends.cudnn.allow_tf32 = tf32
+    torch.manual_seed(0)
+    model = alexnet(10, a.lrn).to(device)
+    x = torch.randn(a.batch_size, 3, a.input_size, a.input_size, device=device)
+    y = torch.randint(0, 10, (a.batch_size,), device=device)
+    model(x)  # materialises the lazy fc6
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    model.train()
+    for _ in range(a.warmup):
+        train_step()
+    sync(device)
+    t0 = time.perf_counter()
+    for _ in range(a.steps):
+        train_step()
+    sync(device)
+    train_s = (time.perf_counter() - t0) / a.steps
+
+    model.eval()
+    with torch.no_grad():
+        for _ in range(a.warmup):
+            model(x)
+        sync(device)
+        t0 = time.perf_counter()
+        for _ in range(a.steps):
+            model(x)
+        sync(device)
+        infer_s = (time.perf_counter() - t0) / a.steps
+
+    out = {
+        "program": "pytorch", "torch": torch.__version__, "device": str(device),
+        "device_name": torch.cuda.get_device_name(0) if device.type == "cuda" else platform.processor() or "cpu",
+        "threads": torch.get_num_threads(), "batch_size": a.batch_size, "input_size": a.input_size,
+        "precision": a.precision, "lrn": a.lrn, "steps": a.steps, "warmup": a.warmup,
+        "train_step_ms": train_s * 1e3, "train_images_per_second": a.batch_size / train_s,
+        "inference_batch_ms": infer_s * 1e3, "inference_images_per_second": a.batch_size / infer_s,
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+package org.alexnetcuda.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.cpu.Adam;
+import org.alexnetcuda.engine.cpu.CpuNetwork;
+import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
+import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.model.XavierInit;
+
+/**
+ * Steady-state speed of the CPU engine, like {@code caffe time}: full training steps (forward, loss, backward,
+ * Adam) and inference batches on a random batch already in memory (the preprocessing is left out, as the
+ * PyTorch baseline leaves its DataLoader out), after warm-up, with each layer's forward and backward time.
+ */
+public final class CpuBenchmark {
+    private CpuBenchmark() {
+    }
+
+    /** One layer's mean milliseconds per training step. */
+    public record LayerTime(String name, String type, double forwardMs, double backwardMs) {
+    }
+
+    /** What a benchmark measured. */
+    public record Result(String engine, int batchSize, int inputSize, int warmup, int steps, double trainStepMs,
+                         double inferenceBatchMs, double forwardGflopPerImage, List<LayerTime> layers) {
+        public double trainImagesPerSecond() {
+            return batchSize * 1000.0 / trainStepMs;
+        }
+
+        public double inferenceImagesPerSecond() {
+            return batchSize * 1000.0 / inferenceBatchMs;
+        }
+
+        /** Achieved GFLOP/s of training, counting a step as three forward passes (backward is about twice forward). */
+        public double trainGflops() {
+            return 3 * forwardGflopPerImage * trainImagesPerSecond();
+        }
+    }
+
+    public static Result run(NetworkSpec spec, int batch, int warmup, int steps, long seed) {
+        ParameterStore store = spec.newParameterStore();
+        XavierInit.initialize(spec, store, seed);
+        CpuNetwork net = new CpuNetwork(spec, store, seed);
+        Adam adam = new Adam();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Tensor x = net.input(batch);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = (float) rnd.nextGaussian();
+        }
+        int classes = spec.outputShape(1).c();
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = rnd.nextInt(classes);
+        }
+        int nLayers = net.layers().size();
+        long[] fwd = new long[nLayers];
+        long[] bwd = new long[nLayers];
+        for (int s = 0; s < warmup; s++) {
+            trainStep(net, adam, store, labels, null, null);
+        }
+        // Per-layer times and the whole step (loss and Adam included) from the same measured steps.
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            trainStep(net, adam, store, labels, fwd, bwd);
+        }
+        double stepMs = (System.nanoTime() - t0) / 1e6 / steps;
+        for (int s = 0; s < warmup; s++) {
+            net.forward(Pass.EVAL);
+        }
+        long t1 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            net.forward(Pass.EVAL);
+        }
+        double inferMs = (System.nanoTime() - t1) / 1e6 / steps;
+        List<LayerTime> times = new ArrayList<>();
+        for (int i = 0; i < nLayers; i++) {
+            times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), fwd[i] / 1e6 / steps,
+                    bwd[i] / 1e6 / steps));
+        }
+        return new Result("cpu", batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
+                spec.forwardFlopsPerSample() / 1e9, times);
+    }
+
+    private static void trainStep(CpuNetwork net, Adam adam, ParameterStore store, int[] labels, long[] fwd, long[] bwd) {
+        Pass pass = Pass.train(adam.stepCount());
+        Tensor logits = net.forward(pass, fwd);
+        SoftmaxCrossEntropy.compute(logits, labels, net.logitsGradient());
+        store.zeroGrads();
+        net.backward(pass, bwd);
+        adam.step(store);
+    }
+}
