@@ -93,14 +93,14 @@ final class SimDescriptors {
     }
 
     /** 2-D cross-correlation, dilation 1; tf32 is recorded only (the simulator computes in FP32). */
-    static final class Conv2d extends Base implements ConvDesc {
+    static final class Convolution extends Base implements ConvDesc {
         final int padH;
         final int padW;
         final int strideH;
         final int strideW;
         final boolean tf32;
 
-        Conv2d(SimDnn owner, int padH, int padW, int strideH, int strideW, boolean tf32) {
+        Convolution(SimDnn owner, int padH, int padW, int strideH, int strideW, boolean tf32) {
             super(owner);
             this.padH = padH;
             this.padW = padW;

@@ -12,7 +12,7 @@ import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.device.sim.SimDescriptors.Base;
-import org.alexnetcuda.device.sim.SimDescriptors.Conv2d;
+import org.alexnetcuda.device.sim.SimDescriptors.Convolution;
 import org.alexnetcuda.device.sim.SimDescriptors.Filter4d;
 import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
 import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
@@ -92,7 +92,7 @@ public final class SimDnn implements Dnn {
         if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
         }
-        return new Conv2d(this, padH, padW, strideH, strideW, tf32);
+        return new Convolution(this, padH, padW, strideH, strideW, tf32);
     }
 
     @Override
@@ -120,7 +120,7 @@ public final class SimDnn implements Dnn {
     @Override
     public void destroy(Object descriptor) {
         String call = descriptor instanceof Filter4d ? "cudnnDestroyFilterDescriptor"
-                : descriptor instanceof Conv2d ? "cudnnDestroyConvolutionDescriptor"
+                : descriptor instanceof Convolution ? "cudnnDestroyConvolutionDescriptor"
                 : descriptor instanceof MaxPool2d ? "cudnnDestroyPoolingDescriptor"
                 : descriptor instanceof Lrn ? "cudnnDestroyLRNDescriptor"
                 : "cudnnDestroyTensorDescriptor";
@@ -136,7 +136,7 @@ public final class SimDnn implements Dnn {
         calls.enter(call);
         Tensor4d xd = tensor(call, "x", x);
         Filter4d wd = filter(call, "w", w);
-        Conv2d cd = conv(call, conv);
+        Convolution cd = conv(call, conv);
         return outputDim(call, cd, xd, wd);
     }
 
@@ -402,7 +402,7 @@ public final class SimDnn implements Dnn {
     private ConvGeometry geometry(String call, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
         Tensor4d xd = tensor(call, "x", x);
         Filter4d wd = filter(call, "w", w);
-        Conv2d cd = conv(call, conv);
+        Convolution cd = conv(call, conv);
         Tensor4d yd = tensor(call, "y", y);
         requireDims(call, "y", yd, outputDim(call, cd, xd, wd));
         return new ConvGeometry(xd.n, xd.c, xd.h, xd.w, wd.k, wd.r, wd.s, yd.h, yd.w, cd.padH, cd.padW, cd.strideH,
@@ -410,7 +410,7 @@ public final class SimDnn implements Dnn {
     }
 
     /** cudnnGetConvolution2dForwardOutputDim: 1 + (in + 2 pad - filter) / stride per spatial dimension. */
-    private static int[] outputDim(String call, Conv2d cd, Tensor4d xd, Filter4d wd) {
+    private static int[] outputDim(String call, Convolution cd, Tensor4d xd, Filter4d wd) {
         if (xd.c != wd.c) {
             throw badParam(call, xd + " has " + xd.c + " channels, " + wd + " expects " + wd.c);
         }
@@ -498,6 +498,8 @@ public final class SimDnn implements Dnn {
 
     private static LrnLayer lrnLayer(String call, Lrn ld) {
         if (ld.n % 2 == 0 || ld.alpha < 0) {
+            // cuDNN's window reaches floor((n-1)/2) channels back, PyTorch's (the CPU layer's) floor(n/2): the
+            // same for odd n only.
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs odd windows with alpha >= 0"
                     + " only (for even n, cuDNN and PyTorch place the window differently), got " + ld);
         }
@@ -539,8 +541,8 @@ public final class SimDnn implements Dnn {
         return live(call, what, d, Filter4d.class);
     }
 
-    private Conv2d conv(String call, ConvDesc d) {
-        return live(call, "convolution descriptor", d, Conv2d.class);
+    private Convolution conv(String call, ConvDesc d) {
+        return live(call, "convolution descriptor", d, Convolution.class);
     }
 
     private MaxPool2d pool(String call, PoolDesc d) {

@@ -17,7 +17,7 @@ final class SimFixtures {
 
     /** A fresh seed per use; tests print it in their messages so that a failure can be replayed. */
     static long freshSeed() {
-        return System.nanoTime() ^ Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong();
     }
 
     /** Values in +-[0.1, 1): random signs and magnitudes, never zero. */
