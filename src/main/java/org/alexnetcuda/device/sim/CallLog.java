@@ -1,0 +1,100 @@
+package org.alexnetcuda.device.sim;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.alexnetcuda.device.DeviceException;
+
+/**
+ * Counts the API calls the simulator serves, by CUDA function name, and remembers which call is running so that
+ * an error found deep inside (a memory access of a replayed graph node) names the call it belongs to. Also the
+ * device's open/closed state: every call enters here first, so a call after close fails in one place.
+ */
+final class CallLog {
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final LongAdder replayed = new LongAdder();
+    private volatile String current = "(no call)";
+    /** Greater than 0 while enqueued work runs (nested for a graph launched from a graph). */
+    private int workDepth;
+    private volatile boolean closed;
+
+    /**
+     * Starts an API call: counts each CUDA function the API method stands for (copyToHost is cuMemcpyDtoHAsync
+     * and cuStreamSynchronize) and makes the first the current call.
+     */
+    void enter(String... functions) {
+        if (closed) {
+            throw new DeviceException(functions[0], Status.INVALID_CONTEXT, "the simulated device is closed");
+        }
+        for (String f : functions) {
+            counts.computeIfAbsent(f, k -> new LongAdder()).increment();
+        }
+        current = functions[0];
+    }
+
+    /** The call whose work is running now, for error messages. */
+    String current() {
+        return current;
+    }
+
+    /** Sets the current call while enqueued work runs (it may run later than its call, in a graph launch). */
+    void running(String call) {
+        current = call;
+    }
+
+    /** Runs enqueued work under its call's name, then restores the name that was current. */
+    void runWork(String call, Runnable work) {
+        String before = current;
+        workDepth++;
+        current = call;
+        try {
+            work.run();
+        } finally {
+            workDepth--;
+            current = before;
+        }
+    }
+
+    /**
+     * The name for a memory access's errors: the call whose work is running, or, for an access the host makes
+     * directly through SimMemory's accessors, a name that says so (rather than the last API call).
+     */
+    String accessName() {
+        return workDepth > 0 ? current : "SimMemory access";
+    }
+
+    void countReplayedNode() {
+        replayed.increment();
+    }
+
+    long replayedNodes() {
+        return replayed.sum();
+    }
+
+    long count(String function) {
+        LongAdder a = counts.get(function);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** A sorted snapshot. */
+    Map<String, Long> snapshot() {
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    void reset() {
+        counts.clear();
+        replayed.reset();
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+}

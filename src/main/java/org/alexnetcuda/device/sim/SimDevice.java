@@ -1,0 +1,109 @@
+package org.alexnetcuda.device.sim;
+
+import java.util.Map;
+
+import org.alexnetcuda.device.Device;
+
+/**
+ * A device simulated on the CPU: the whole narrow device API (memory, streams, events, graphs, cuBLAS, cuDNN),
+ * so that the GPU engine's training path runs in CI without a GPU. Results are the CPU engine's (the math is its
+ * layers'), errors are the status names the real libraries would report, and the simulator is stricter than a GPU
+ * where that catches engine bugs early: every access is range-checked against its allocation, freed memory stays
+ * detectable, fresh memory and used workspaces read as NaN, and capture refuses anything a step must not do.
+ *
+ * <p>Usage: {@code try (SimDevice d = new SimDevice()) { ... }}; {@link #memory()} gives the typed accessors that
+ * kernel simulations need, {@link #streams()} the {@link SimStreams#enqueue} through which they issue their work
+ * (so that it is captured like everything else), and {@link #callCounts()} / {@link #allocationCount()} what the
+ * device has been asked to do. One host thread drives the device, as in the engine.
+ */
+public final class SimDevice implements Device {
+    private final CallLog calls = new CallLog();
+    private final SimStreams streams;
+    private final SimMemory memory;
+    private final SimBlas blas;
+    private final SimDnn dnn;
+
+    /** A device with {@link SimMemory#DEFAULT_CAPACITY} bytes of memory. */
+    public SimDevice() {
+        this(SimMemory.DEFAULT_CAPACITY);
+    }
+
+    /** A device with {@code capacityBytes} of memory (cuMemGetInfo's total; more is CUDA_ERROR_OUT_OF_MEMORY). */
+    public SimDevice(long capacityBytes) {
+        streams = new SimStreams(calls);
+        memory = new SimMemory(calls, streams, capacityBytes);
+        blas = new SimBlas(calls, memory, streams);
+        dnn = new SimDnn(calls, memory, streams);
+    }
+
+    @Override
+    public String name() {
+        return "simulator";
+    }
+
+    @Override
+    public SimMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public SimStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public SimBlas blas() {
+        return blas;
+    }
+
+    @Override
+    public SimDnn dnn() {
+        return dnn;
+    }
+
+    /**
+     * How many times each CUDA function was called, by name (cuMemAlloc, cublasSgemm, cudnnConvolutionForward, ...),
+     * sorted by name. API methods that stand for several functions count each (copyToHost: cuMemcpyDtoHAsync and
+     * cuStreamSynchronize; tensor: cudnnCreateTensorDescriptor and cudnnSetTensor4dDescriptor). Calls that failed
+     * are counted too. Work replayed by cuGraphLaunch is not: see {@link #replayedNodes()}.
+     */
+    public Map<String, Long> callCounts() {
+        return calls.snapshot();
+    }
+
+    /** Calls of one function, 0 if never called. */
+    public long callCount(String function) {
+        return calls.count(function);
+    }
+
+    /** cuMemAlloc calls so far: unchanged across a training step means the step allocates nothing. */
+    public long allocationCount() {
+        return calls.count("cuMemAlloc");
+    }
+
+    /** Total API calls served. */
+    public long totalCalls() {
+        return calls.snapshot().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Graph nodes run by cuGraphLaunch so far. */
+    public long replayedNodes() {
+        return calls.replayedNodes();
+    }
+
+    /** Zeroes the counters (e.g. after set-up, to count one step's calls). */
+    public void resetCounts() {
+        calls.reset();
+    }
+
+    /**
+     * Frees all memory; every later API call fails with CUDA_ERROR_INVALID_CONTEXT. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        if (!calls.closed()) {
+            calls.close();
+            memory.releaseAll();
+        }
+    }
+}

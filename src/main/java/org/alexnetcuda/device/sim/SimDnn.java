@@ -1,0 +1,571 @@
+package org.alexnetcuda.device.sim;
+
+import java.util.List;
+
+import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Dnn;
+import org.alexnetcuda.device.Handles.ConvDesc;
+import org.alexnetcuda.device.Handles.FilterDesc;
+import org.alexnetcuda.device.Handles.LrnDesc;
+import org.alexnetcuda.device.Handles.PoolDesc;
+import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.device.Handles.TensorDesc;
+import org.alexnetcuda.device.sim.SimDescriptors.Base;
+import org.alexnetcuda.device.sim.SimDescriptors.Convolution;
+import org.alexnetcuda.device.sim.SimDescriptors.Filter4d;
+import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
+import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
+import org.alexnetcuda.device.sim.SimDescriptors.Tensor4d;
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.cpu.LrnLayer;
+import org.alexnetcuda.engine.cpu.MaxPool;
+
+/**
+ * cuDNN on the CPU. Each call first checks what cuDNN would (descriptor dims positive, shapes that agree with the
+ * operation, a workspace at least as large as the algorithm asks: CUDNN_STATUS_BAD_PARAM) and what a GPU would
+ * trip over (every tensor's element count inside its pointer's allocation: the memory's CUDA_ERROR_ILLEGAL_ADDRESS
+ * or use-after-free errors), then issues the work to the handle's stream, where it is run or captured.
+ *
+ * <p>The math is the CPU engine's ({@link ConvMath} over engine.cpu.Conv2d, {@link MaxPool}, {@link LrnLayer}):
+ * device ranges are copied into float[] tensors, the layer runs, and the result is blended back as
+ * y = alpha * result + beta * y, where beta == 0 writes y without reading it (a NaN there does not propagate), as
+ * cuDNN specifies. What those layers cannot do is CUDNN_STATUS_NOT_SUPPORTED: non-square convolution kernels or
+ * unequal padding or strides, pooling windows that are not square or have padding, LRN with an even window (cuDNN
+ * and PyTorch place it differently) or a negative alpha. Max pooling follows the CPU engine: the first maximum of a
+ * window takes the gradient, and a NaN is propagated (cuDNN's NOT_PROPAGATE_NAN mode would not).
+ */
+public final class SimDnn implements Dnn {
+    private final CallLog calls;
+    private final SimMemory memory;
+    private final SimStreams streams;
+    private Stream stream;
+
+    SimDnn(CallLog calls, SimMemory memory, SimStreams streams) {
+        this.calls = calls;
+        this.memory = memory;
+        this.streams = streams;
+    }
+
+    @Override
+    public void setStream(Stream stream) {
+        calls.enter("cudnnSetStream");
+        streams.resolve("cudnnSetStream", stream);
+        this.stream = stream;
+    }
+
+    // ---------------------------------------------------------------- descriptors
+
+    @Override
+    public TensorDesc tensor(int n, int c, int h, int w) {
+        String call = "cudnnSetTensor4dDescriptor";
+        calls.enter("cudnnCreateTensorDescriptor", call);
+        if (n <= 0 || c <= 0 || h <= 0 || w <= 0) {
+            throw badParam(call, "non-positive dimension in " + n + "x" + c + "x" + h + "x" + w);
+        }
+        Tensor4d t = new Tensor4d(this, n, c, h, w);
+        if (t.count() > Integer.MAX_VALUE) {
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, t + " has more than 2^31 - 1 elements");
+        }
+        return t;
+    }
+
+    @Override
+    public FilterDesc filter(int k, int c, int h, int w) {
+        String call = "cudnnSetFilter4dDescriptor";
+        calls.enter("cudnnCreateFilterDescriptor", call);
+        if (k <= 0 || c <= 0 || h <= 0 || w <= 0) {
+            throw badParam(call, "non-positive dimension in " + k + "x" + c + "x" + h + "x" + w);
+        }
+        Filter4d f = new Filter4d(this, k, c, h, w);
+        if (f.count() > Integer.MAX_VALUE) {
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, f + " has more than 2^31 - 1 elements");
+        }
+        return f;
+    }
+
+    @Override
+    public ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32) {
+        String call = "cudnnSetConvolution2dDescriptor";
+        calls.enter("cudnnCreateConvolutionDescriptor", call, "cudnnSetConvolutionMathType");
+        if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
+            throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
+        }
+        return new Convolution(this, padH, padW, strideH, strideW, tf32);
+    }
+
+    @Override
+    public PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW) {
+        String call = "cudnnSetPooling2dDescriptor";
+        calls.enter("cudnnCreatePoolingDescriptor", call);
+        if (windowH <= 0 || windowW <= 0 || padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
+            throw badParam(call, "window " + windowH + "x" + windowW + " pad " + padH + "x" + padW + " stride "
+                    + strideH + "x" + strideW);
+        }
+        return new MaxPool2d(this, windowH, windowW, padH, padW, strideH, strideW);
+    }
+
+    @Override
+    public LrnDesc lrn(int n, double alpha, double beta, double k) {
+        String call = "cudnnSetLRNDescriptor";
+        calls.enter("cudnnCreateLRNDescriptor", call);
+        // cuDNN's limits: CUDNN_LRN_MIN_N 1, CUDNN_LRN_MAX_N 16, CUDNN_LRN_MIN_K 1e-5, CUDNN_LRN_MIN_BETA 0.01.
+        if (n < 1 || n > 16 || !(k >= 1e-5) || !(beta >= 0.01) || Double.isNaN(alpha)) {
+            throw badParam(call, "n=" + n + " alpha=" + alpha + " beta=" + beta + " k=" + k);
+        }
+        return new Lrn(this, n, alpha, beta, k);
+    }
+
+    @Override
+    public void destroy(Object descriptor) {
+        String call = descriptor instanceof Filter4d ? "cudnnDestroyFilterDescriptor"
+                : descriptor instanceof Convolution ? "cudnnDestroyConvolutionDescriptor"
+                : descriptor instanceof MaxPool2d ? "cudnnDestroyPoolingDescriptor"
+                : descriptor instanceof Lrn ? "cudnnDestroyLRNDescriptor"
+                : "cudnnDestroyTensorDescriptor";
+        calls.enter(call);
+        live(call, "descriptor", descriptor, Base.class).destroyed = true;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    @Override
+    public int[] convolutionOutputDim(ConvDesc conv, TensorDesc x, FilterDesc w) {
+        String call = "cudnnGetConvolution2dForwardOutputDim";
+        calls.enter(call);
+        Tensor4d xd = tensor(call, "x", x);
+        Filter4d wd = filter(call, "w", w);
+        Convolution cd = conv(call, conv);
+        return outputDim(call, cd, xd, wd);
+    }
+
+    @Override
+    public int[] poolingOutputDim(PoolDesc pool, TensorDesc x) {
+        String call = "cudnnGetPooling2dForwardOutputDim";
+        calls.enter(call);
+        return outputDim(call, pool(call, pool), tensor(call, "x", x));
+    }
+
+    @Override
+    public List<AlgoPerf> convolutionAlgorithms(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
+        String call = switch (pass) {
+            case FORWARD -> "cudnnGetConvolutionForwardAlgorithm_v7";
+            case BACKWARD_DATA -> "cudnnGetConvolutionBackwardDataAlgorithm_v7";
+            case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterAlgorithm_v7";
+        };
+        calls.enter(call);
+        return ConvAlgorithms.list(pass, geometry(call, x, w, conv, y));
+    }
+
+    @Override
+    public long convolutionWorkspaceSize(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y,
+                                         int algo) {
+        String call = switch (pass) {
+            case FORWARD -> "cudnnGetConvolutionForwardWorkspaceSize";
+            case BACKWARD_DATA -> "cudnnGetConvolutionBackwardDataWorkspaceSize";
+            case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterWorkspaceSize";
+        };
+        calls.enter(call);
+        return algorithm(call, pass, geometry(call, x, w, conv, y), algo).memory();
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void convolutionForward(float alpha, TensorDesc xDesc, DevicePtr x, FilterDesc wDesc, DevicePtr w,
+                                   ConvDesc conv, int algo, DevicePtr workspace, long workspaceBytes, float beta,
+                                   TensorDesc yDesc, DevicePtr y) {
+        String call = "cudnnConvolutionForward";
+        calls.enter(call);
+        ConvGeometry g = geometry(call, xDesc, wDesc, conv, yDesc);
+        long required = workspace(call, ConvPass.FORWARD, g, algo, workspace, workspaceBytes);
+        requireSquare(call, g);
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d yd = tensor(call, "y", yDesc);
+        checkTensor("x", x, xd.count());
+        checkTensor("w", w, filter(call, "w", wDesc).count());
+        checkTensor("y", y, yd.count());
+        streams.enqueue(stream, call, () -> {
+            scribble(workspace, required);
+            Tensor out = ConvMath.forward(g, load(x, xd), memory.readFloats(w, g.filterCount()));
+            blend(y, out.data, alpha, beta);
+        });
+    }
+
+    @Override
+    public void convolutionBackwardData(float alpha, FilterDesc wDesc, DevicePtr w, TensorDesc dyDesc, DevicePtr dy,
+                                        ConvDesc conv, int algo, DevicePtr workspace, long workspaceBytes, float beta,
+                                        TensorDesc dxDesc, DevicePtr dx) {
+        String call = "cudnnConvolutionBackwardData";
+        calls.enter(call);
+        ConvGeometry g = geometry(call, dxDesc, wDesc, conv, dyDesc);
+        long required = workspace(call, ConvPass.BACKWARD_DATA, g, algo, workspace, workspaceBytes);
+        requireSquare(call, g);
+        Filter4d wd = filter(call, "w", wDesc);
+        Tensor4d dyd = tensor(call, "dy", dyDesc);
+        Tensor4d dxd = tensor(call, "dx", dxDesc);
+        checkTensor("w", w, wd.count());
+        checkTensor("dy", dy, dyd.count());
+        checkTensor("dx", dx, dxd.count());
+        streams.enqueue(stream, call, () -> {
+            scribble(workspace, required);
+            Tensor out = ConvMath.backwardData(g, memory.readFloats(w, (int) wd.count()), load(dy, dyd));
+            blend(dx, out.data, alpha, beta);
+        });
+    }
+
+    @Override
+    public void convolutionBackwardFilter(float alpha, TensorDesc xDesc, DevicePtr x, TensorDesc dyDesc, DevicePtr dy,
+                                          ConvDesc conv, int algo, DevicePtr workspace, long workspaceBytes, float beta,
+                                          FilterDesc dwDesc, DevicePtr dw) {
+        String call = "cudnnConvolutionBackwardFilter";
+        calls.enter(call);
+        ConvGeometry g = geometry(call, xDesc, dwDesc, conv, dyDesc);
+        long required = workspace(call, ConvPass.BACKWARD_FILTER, g, algo, workspace, workspaceBytes);
+        requireSquare(call, g);
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d dyd = tensor(call, "dy", dyDesc);
+        checkTensor("x", x, xd.count());
+        checkTensor("dy", dy, dyd.count());
+        checkTensor("dw", dw, filter(call, "dw", dwDesc).count());
+        streams.enqueue(stream, call, () -> {
+            scribble(workspace, required);
+            blend(dw, ConvMath.backwardFilter(g, load(x, xd), load(dy, dyd)), alpha, beta);
+        });
+    }
+
+    @Override
+    public void convolutionBackwardBias(float alpha, TensorDesc dyDesc, DevicePtr dy, float beta, TensorDesc dbDesc,
+                                        DevicePtr db) {
+        String call = "cudnnConvolutionBackwardBias";
+        calls.enter(call);
+        Tensor4d dyd = tensor(call, "dy", dyDesc);
+        Tensor4d dbd = tensor(call, "db", dbDesc);
+        if (dbd.n != 1 || dbd.c != dyd.c || dbd.h != 1 || dbd.w != 1) {
+            throw badParam(call, "db is " + dbd + ", expected 1x" + dyd.c + "x1x1 for dy " + dyd);
+        }
+        checkTensor("dy", dy, dyd.count());
+        checkTensor("db", db, dbd.count());
+        streams.enqueue(stream, call, () -> {
+            float[] g = memory.readFloats(dy, (int) dyd.count());
+            int plane = dyd.h * dyd.w;
+            float[] sums = new float[dyd.c];
+            for (int c = 0; c < dyd.c; c++) {
+                double s = 0;
+                for (int n = 0; n < dyd.n; n++) {
+                    for (int i = (n * dyd.c + c) * plane, end = i + plane; i < end; i++) {
+                        s += g[i];
+                    }
+                }
+                sums[c] = (float) s;
+            }
+            blend(db, sums, alpha, beta);
+        });
+    }
+
+    @Override
+    public void addTensor(float alpha, TensorDesc bDesc, DevicePtr b, float beta, TensorDesc yDesc, DevicePtr y) {
+        String call = "cudnnAddTensor";
+        calls.enter(call);
+        Tensor4d bd = tensor(call, "b", bDesc);
+        Tensor4d yd = tensor(call, "y", yDesc);
+        int[] bDims = {bd.n, bd.c, bd.h, bd.w};
+        int[] yDims = {yd.n, yd.c, yd.h, yd.w};
+        for (int i = 0; i < 4; i++) {
+            if (bDims[i] != yDims[i] && bDims[i] != 1) {
+                throw badParam(call, "b " + bd + " does not broadcast onto y " + yd
+                        + " (each dimension must match or be 1)");
+            }
+        }
+        checkTensor("b", b, bd.count());
+        checkTensor("y", y, yd.count());
+        streams.enqueue(stream, call, () -> {
+            float[] bv = memory.readFloats(b, (int) bd.count());
+            float[] out = new float[(int) yd.count()];
+            int i = 0;
+            for (int n = 0; n < yd.n; n++) {
+                for (int c = 0; c < yd.c; c++) {
+                    for (int h = 0; h < yd.h; h++) {
+                        int row = ((broadcast(n, bd.n) * bd.c + broadcast(c, bd.c)) * bd.h + broadcast(h, bd.h)) * bd.w;
+                        for (int w = 0; w < yd.w; w++) {
+                            out[i++] = bv[row + broadcast(w, bd.w)];
+                        }
+                    }
+                }
+            }
+            blend(y, out, alpha, beta);
+        });
+    }
+
+    /** The index into a dimension of size 1 (broadcast) or of the full size. */
+    private static int broadcast(int i, int size) {
+        return size == 1 ? 0 : i;
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void poolingForward(PoolDesc pool, float alpha, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc yDesc,
+                               DevicePtr y) {
+        String call = "cudnnPoolingForward";
+        calls.enter(call);
+        MaxPool2d pd = pool(call, pool);
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d yd = tensor(call, "y", yDesc);
+        requireDims(call, "y", yd, outputDim(call, pd, xd));
+        MaxPool layer = maxPool(call, pd);
+        checkTensor("x", x, xd.count());
+        checkTensor("y", y, yd.count());
+        streams.enqueue(stream, call, () -> {
+            Tensor out = new Tensor(yd.shape());
+            layer.forward(load(x, xd), out, Pass.EVAL);
+            blend(y, out.data, alpha, beta);
+        });
+    }
+
+    @Override
+    public void poolingBackward(PoolDesc pool, float alpha, TensorDesc yDesc, DevicePtr y, TensorDesc dyDesc,
+                                DevicePtr dy, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx) {
+        String call = "cudnnPoolingBackward";
+        calls.enter(call);
+        MaxPool2d pd = pool(call, pool);
+        Tensor4d yd = tensor(call, "y", yDesc);
+        Tensor4d dyd = tensor(call, "dy", dyDesc);
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d dxd = tensor(call, "dx", dxDesc);
+        requireDims(call, "y", yd, outputDim(call, pd, xd));
+        requireSame(call, "dy", dyd, "y", yd);
+        requireSame(call, "dx", dxd, "x", xd);
+        MaxPool layer = maxPool(call, pd);
+        checkTensor("y", y, yd.count());
+        checkTensor("dy", dy, dyd.count());
+        checkTensor("x", x, xd.count());
+        checkTensor("dx", dx, dxd.count());
+        streams.enqueue(stream, call, () -> {
+            Tensor dyT = load(dy, dyd);
+            Tensor out = new Tensor(dxd.shape());
+            // MaxPool recomputes each window's argmax from x; its y argument is only shape-checked, so dy (same
+            // shape, checked above) stands in for it and y is not copied.
+            layer.backward(load(x, xd), dyT, dyT, out, Pass.EVAL);
+            blend(dx, out.data, alpha, beta);
+        });
+    }
+
+    // ---------------------------------------------------------------- LRN
+
+    @Override
+    public void lrnForward(LrnDesc lrn, float alpha, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc yDesc,
+                           DevicePtr y) {
+        String call = "cudnnLRNCrossChannelForward";
+        calls.enter(call);
+        LrnLayer layer = lrnLayer(call, lrn(call, lrn));
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d yd = tensor(call, "y", yDesc);
+        requireSame(call, "y", yd, "x", xd);
+        checkTensor("x", x, xd.count());
+        checkTensor("y", y, yd.count());
+        streams.enqueue(stream, call, () -> {
+            Tensor out = new Tensor(yd.shape());
+            layer.forward(load(x, xd), out, Pass.EVAL);
+            blend(y, out.data, alpha, beta);
+        });
+    }
+
+    @Override
+    public void lrnBackward(LrnDesc lrn, float alpha, TensorDesc yDesc, DevicePtr y, TensorDesc dyDesc, DevicePtr dy,
+                            TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx) {
+        String call = "cudnnLRNCrossChannelBackward";
+        calls.enter(call);
+        LrnLayer layer = lrnLayer(call, lrn(call, lrn));
+        Tensor4d yd = tensor(call, "y", yDesc);
+        Tensor4d dyd = tensor(call, "dy", dyDesc);
+        Tensor4d xd = tensor(call, "x", xDesc);
+        Tensor4d dxd = tensor(call, "dx", dxDesc);
+        requireSame(call, "y", yd, "x", xd);
+        requireSame(call, "dy", dyd, "x", xd);
+        requireSame(call, "dx", dxd, "x", xd);
+        checkTensor("y", y, yd.count());
+        checkTensor("dy", dy, dyd.count());
+        checkTensor("x", x, xd.count());
+        checkTensor("dx", dx, dxd.count());
+        streams.enqueue(stream, call, () -> {
+            Tensor out = new Tensor(dxd.shape());
+            layer.backward(load(x, xd), load(y, yd), load(dy, dyd), out, Pass.EVAL);
+            blend(dx, out.data, alpha, beta);
+        });
+    }
+
+    // ---------------------------------------------------------------- shapes and checks
+
+    /** The geometry of a convolution whose descriptors agree: x channels == filter c, y == the output dims. */
+    private ConvGeometry geometry(String call, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
+        Tensor4d xd = tensor(call, "x", x);
+        Filter4d wd = filter(call, "w", w);
+        Convolution cd = conv(call, conv);
+        Tensor4d yd = tensor(call, "y", y);
+        requireDims(call, "y", yd, outputDim(call, cd, xd, wd));
+        return new ConvGeometry(xd.n, xd.c, xd.h, xd.w, wd.k, wd.r, wd.s, yd.h, yd.w, cd.padH, cd.padW, cd.strideH,
+                cd.strideW);
+    }
+
+    /** cudnnGetConvolution2dForwardOutputDim: 1 + (in + 2 pad - filter) / stride per spatial dimension. */
+    private static int[] outputDim(String call, Convolution cd, Tensor4d xd, Filter4d wd) {
+        if (xd.c != wd.c) {
+            throw badParam(call, xd + " has " + xd.c + " channels, " + wd + " expects " + wd.c);
+        }
+        int spanH = xd.h + 2 * cd.padH - wd.r;
+        int spanW = xd.w + 2 * cd.padW - wd.s;
+        if (spanH < 0 || spanW < 0) {
+            throw badParam(call, wd + " with " + cd + " does not fit in " + xd);
+        }
+        return new int[] {xd.n, wd.k, 1 + spanH / cd.strideH, 1 + spanW / cd.strideW};
+    }
+
+    /** cudnnGetPooling2dForwardOutputDim: 1 + (in + 2 pad - window) / stride per spatial dimension. */
+    private static int[] outputDim(String call, MaxPool2d pd, Tensor4d xd) {
+        int spanH = xd.h + 2 * pd.padH - pd.windowH;
+        int spanW = xd.w + 2 * pd.padW - pd.windowW;
+        if (spanH < 0 || spanW < 0) {
+            throw badParam(call, pd + " does not fit in " + xd);
+        }
+        return new int[] {xd.n, xd.c, 1 + spanH / pd.strideH, 1 + spanW / pd.strideW};
+    }
+
+    private static void requireDims(String call, String what, Tensor4d t, int[] dims) {
+        if (!t.hasDims(dims)) {
+            throw badParam(call, what + " is " + t + ", the operation gives " + dims[0] + "x" + dims[1] + "x" + dims[2]
+                    + "x" + dims[3]);
+        }
+    }
+
+    private static void requireSame(String call, String what, Tensor4d t, String other, Tensor4d o) {
+        if (!t.sameDims(o)) {
+            throw badParam(call, what + " is " + t + " but " + other + " is " + o);
+        }
+    }
+
+    private static void requireSquare(String call, ConvGeometry g) {
+        if (!g.square()) {
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs square kernels with "
+                    + "equal padding and strides only (the CPU engine's Conv2d), got " + g);
+        }
+    }
+
+    /** The entry of a listed algorithm: BAD_PARAM outside the pass's enum, NOT_SUPPORTED where it is not listed. */
+    private static AlgoPerf algorithm(String call, ConvPass pass, ConvGeometry g, int algo) {
+        if (algo < 0 || algo >= ConvAlgorithms.count(pass)) {
+            throw badParam(call, "algorithm " + algo + " is not a " + pass + " algorithm (0.."
+                    + (ConvAlgorithms.count(pass) - 1) + ")");
+        }
+        AlgoPerf p = ConvAlgorithms.find(pass, g, algo);
+        if (p == null || !p.ok()) {
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, pass + " algorithm " + algo
+                    + " is not available for " + g);
+        }
+        return p;
+    }
+
+    /** Checks the workspace the caller passes against the algorithm's; returns the bytes the algorithm uses. */
+    private long workspace(String call, ConvPass pass, ConvGeometry g, int algo, DevicePtr ws, long wsBytes) {
+        long required = algorithm(call, pass, g, algo).memory();
+        if (wsBytes < required) {
+            throw badParam(call, "workspace of " + wsBytes + " bytes, algorithm " + algo + " needs " + required);
+        }
+        if (wsBytes > 0) {
+            memory.checkAccess("workspace", ws, wsBytes, 1);
+        }
+        return required;
+    }
+
+    /**
+     * Overwrites the part of the workspace the algorithm uses with NaNs, as the real algorithm overwrites it with
+     * its scratch data: an engine that keeps live data there sees it destroyed here too.
+     */
+    private void scribble(DevicePtr ws, long required) {
+        if (required > 0) {
+            memory.poison(ws, required);
+        }
+    }
+
+    private MaxPool maxPool(String call, MaxPool2d pd) {
+        if (pd.windowH != pd.windowW || pd.strideH != pd.strideW || pd.padH != 0 || pd.padW != 0) {
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs square windows with equal "
+                    + "strides and no padding only (the CPU engine's MaxPool), got " + pd);
+        }
+        return new MaxPool(call, pd.windowH, pd.strideH);
+    }
+
+    private static LrnLayer lrnLayer(String call, Lrn ld) {
+        if (ld.n % 2 == 0 || ld.alpha < 0) {
+            // cuDNN's window reaches floor((n-1)/2) channels back, PyTorch's (the CPU layer's) floor(n/2): the
+            // same for odd n only.
+            throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs odd windows with alpha >= 0"
+                    + " only (for even n, cuDNN and PyTorch place the window differently), got " + ld);
+        }
+        return new LrnLayer(call, ld.n, ld.alpha, ld.beta, ld.k);
+    }
+
+    private void checkTensor(String operand, DevicePtr ptr, long count) {
+        memory.checkAccess(operand, ptr, 4 * count, 4);
+    }
+
+    private Tensor load(DevicePtr ptr, Tensor4d d) {
+        return new Tensor(d.shape(), memory.readFloats(ptr, (int) d.count()));
+    }
+
+    /** dst = alpha * result + beta * dst; beta == 0 writes dst without reading it. Reuses result's array. */
+    private void blend(DevicePtr dst, float[] result, float alpha, float beta) {
+        if (beta == 0f) {
+            if (alpha != 1f) {
+                for (int i = 0; i < result.length; i++) {
+                    result[i] = alpha * result[i];
+                }
+            }
+        } else {
+            float[] old = memory.readFloats(dst, result.length);
+            for (int i = 0; i < result.length; i++) {
+                result[i] = alpha * result[i] + beta * old[i];
+            }
+        }
+        memory.writeFloats(dst, result);
+    }
+
+    // ---------------------------------------------------------------- descriptor handles
+
+    private Tensor4d tensor(String call, String what, TensorDesc d) {
+        return live(call, what, d, Tensor4d.class);
+    }
+
+    private Filter4d filter(String call, String what, FilterDesc d) {
+        return live(call, what, d, Filter4d.class);
+    }
+
+    private Convolution conv(String call, ConvDesc d) {
+        return live(call, "convolution descriptor", d, Convolution.class);
+    }
+
+    private MaxPool2d pool(String call, PoolDesc d) {
+        return live(call, "pooling descriptor", d, MaxPool2d.class);
+    }
+
+    private Lrn lrn(String call, LrnDesc d) {
+        return live(call, "LRN descriptor", d, Lrn.class);
+    }
+
+    /** The descriptor as this simulator's type, if it is one of this device's and not destroyed: else BAD_PARAM. */
+    private <T extends Base> T live(String call, String what, Object d, Class<T> type) {
+        if (!type.isInstance(d) || ((Base) d).owner != this) {
+            throw badParam(call, what + ": not a " + type.getSimpleName() + " descriptor of this device: " + d);
+        }
+        T t = type.cast(d);
+        if (t.destroyed) {
+            throw badParam(call, what + ": " + d + " has been destroyed");
+        }
+        return t;
+    }
+
+    private static DeviceException badParam(String call, String detail) {
+        return new DeviceException(call, Status.CUDNN_BAD_PARAM, detail);
+    }
+}

@@ -1,0 +1,71 @@
+package org.alexnetcuda.device.sim;
+
+import java.util.Map;
+
+import org.alexnetcuda.device.Blas.Op;
+import org.alexnetcuda.device.Device;
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Handles.GraphExec;
+import org.alexnetcuda.device.Handles.Stream;
+import org.junit.jupiter.api.Test;
+
+import static org.alexnetcuda.device.sim.SimFixtures.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimDeviceTest {
+
+    @Test
+    void countsEveryCallByItsCudaNameAndShowsThatAReplayAllocatesNothing() {
+        try (SimDevice d = new SimDevice()) {
+            Device api = d; // the engine sees only the interface
+            assertEquals("simulator", api.name());
+            Stream s = api.streams().createStream();
+            DevicePtr a = api.memory().alloc(4 * 16);
+            DevicePtr c = api.memory().alloc(4 * 16);
+            api.memory().copyToDevice(a, new float[16], 0, 16, s);
+            api.blas().setStream(s);
+            api.streams().beginCapture(s);
+            api.blas().sgemm(Op.N, Op.N, 4, 4, 4, 1f, a, 4, a, 4, 0f, c, 4);
+            api.memory().setD32(a, 0, 16, s);
+            GraphExec step = api.streams().instantiate(api.streams().endCapture(s));
+            api.dnn().tensor(1, 2, 3, 4);
+            api.memory().copyToHost(new float[16], 0, 16, c, s);
+
+            long allocations = d.allocationCount();
+            assertEquals(2, allocations);
+            for (int i = 0; i < 5; i++) {
+                api.streams().launch(step, s);
+            }
+            assertEquals(allocations, d.allocationCount(), "replaying the step allocates nothing");
+            assertEquals(10, d.replayedNodes());
+
+            Map<String, Long> counts = d.callCounts();
+            assertEquals(2L, counts.get("cuMemAlloc"));
+            assertEquals(1L, counts.get("cublasSgemm"), "counted when captured, not when replayed");
+            assertEquals(5L, counts.get("cuGraphLaunch"));
+            assertEquals(1L, counts.get("cuMemcpyHtoDAsync"));
+            assertEquals(1L, counts.get("cuMemcpyDtoHAsync"));
+            assertEquals(1L, counts.get("cuStreamSynchronize"), "copyToHost synchronises");
+            assertEquals(1L, counts.get("cudnnCreateTensorDescriptor"));
+            assertEquals(1L, counts.get("cudnnSetTensor4dDescriptor"));
+            assertEquals(counts.values().stream().mapToLong(Long::longValue).sum(), d.totalCalls());
+            assertEquals(0, d.callCount("cudnnConvolutionForward"));
+
+            d.resetCounts();
+            assertTrue(d.callCounts().isEmpty());
+            assertEquals(0, d.allocationCount());
+        }
+    }
+
+    @Test
+    void failedCallsAreCountedAndCloseEndsTheContext() {
+        SimDevice d = new SimDevice(1024);
+        assertStatus("CUDA_ERROR_OUT_OF_MEMORY", () -> d.memory().alloc(2048));
+        assertEquals(1, d.allocationCount());
+        d.close();
+        assertStatus("CUDA_ERROR_INVALID_CONTEXT", () -> d.streams().createStream());
+        assertStatus("CUDA_ERROR_INVALID_CONTEXT", () -> d.dnn().tensor(1, 1, 1, 1));
+        d.close();
+    }
+}
