@@ -2,59 +2,24 @@ package org.alexnetcuda.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.cpu.Adam;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * optimizer.cu in the host build against an in-test Java Adam with the arithmetic of
- * org.alexnetcuda.engine.cpu.Adam (branch `layers`: torch 1.13's CPU Adam, with its fused multiply-adds), bit for
- * bit, over several steps.
- *
- * <p>TODO(after merging `layers`): run org.alexnetcuda.engine.cpu.Adam itself as the reference.
+ * optimizer.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.AdamReference, which
+ * runs org.alexnetcuda.engine.cpu.Adam's scalar and per-element arithmetic: torch 1.13's CPU Adam, with its fused
+ * multiply-adds), bit for bit over several steps, device state included; and the reference against
+ * org.alexnetcuda.engine.cpu.Adam.step itself on a ParameterStore.
  */
 class AdamKernelsTest {
-
-    /** The in-test reference: the CPU engine's Adam, scalars in double, tensors in float, its FMAs. */
-    static final class Reference {
-        final float[] p;
-        final float[] m;
-        final float[] v;
-        long t;
-        final double lr;
-        final AdamKernels.Hyperparameters h;
-
-        Reference(float[] p, double lr, AdamKernels.Hyperparameters h) {
-            this.p = p.clone();
-            this.m = new float[p.length];
-            this.v = new float[p.length];
-            this.lr = lr;
-            this.h = h;
-        }
-
-        void step(float[] grad) {
-            t++;
-            double stepSize = lr / (1 - Math.pow(h.beta1(), t));
-            float negStep = (float) -stepSize;
-            float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(h.beta2(), t));
-            float b1 = (float) h.beta1();
-            float c1 = (float) (1 - h.beta1());
-            float b2 = (float) h.beta2();
-            float c2 = (float) (1 - h.beta2());
-            float eps = (float) h.eps();
-            float wd = (float) h.weightDecay();
-            boolean decay = h.weightDecay() != 0;
-            for (int i = 0; i < p.length; i++) {
-                float g = decay ? Math.fma(p[i], wd, grad[i]) : grad[i];
-                m[i] = Math.fma(g, c1, m[i] * b1);
-                v[i] = Math.fma(c2 * g, g, v[i] * b2);
-                float denom = (float) Math.sqrt(v[i]) / bias2Sqrt + eps;
-                p[i] = p[i] + (negStep * m[i]) / denom;
-            }
-        }
-    }
 
     static float[] random(long seed, int n, double scale) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -63,6 +28,35 @@ class AdamKernelsTest {
             a[i] = (float) (rnd.nextGaussian() * scale);
         }
         return a;
+    }
+
+    /** The buffers of one optimizer: parameters, moments and the device state. */
+    record Buffers(HostBuffer p, HostBuffer m, HostBuffer v, HostBuffer state) {
+        static Buffers fresh(float[] p0, long t, double lr) {
+            int n = p0.length;
+            return new Buffers(HostBuffer.floats(p0), HostBuffer.zeros(4 * n), HostBuffer.zeros(4 * n),
+                    HostBuffer.bytes(AdamKernels.encodeState(t, lr)));
+        }
+
+        void step(AdamKernels adam, float[] grad, AdamKernels.Hyperparameters h) {
+            adam.step(null, state, p, HostBuffer.floats(grad), m, v, grad.length, h);
+        }
+
+        void assertBitsEqual(Buffers expected, String what) {
+            AdamKernelsTest.assertBitsEqual(expected.m.floats(), m.floats(), "m " + what);
+            AdamKernelsTest.assertBitsEqual(expected.v.floats(), v.floats(), "v " + what);
+            AdamKernelsTest.assertBitsEqual(expected.p.floats(), p.floats(), "param " + what);
+            assertEquals(HexFormat.of().formatHex(expected.state.raw()),
+                    HexFormat.of().formatHex(state.raw()), "state " + what);
+        }
+    }
+
+    static float[] gradient(int n, int s) {
+        float[] grad = random(1000L * n + s, n, 0.01 * s);
+        if (s == 2) {
+            grad[0] = 0f;  // a zero gradient after a non-zero one
+        }
+        return grad;
     }
 
     // 1,048,583 > 1e6 and > 256 x 4096 (grid-stride); the real model has 58,322,314 parameters in one block.
@@ -80,24 +74,17 @@ class AdamKernelsTest {
     private static void runAndCompare(int n, double lr, AdamKernels.Hyperparameters h, int steps) {
         HostKernelLauncher launcher = new HostKernelLauncher();
         AdamKernels adam = new AdamKernels(launcher);
+        AdamKernels reference = new AdamKernels(HostBufferMemory.launcher());
         float[] p0 = random(n, n, 0.05);
-        Reference ref = new Reference(p0, lr, h);
-        HostBuffer p = HostBuffer.floats(p0);
-        HostBuffer m = HostBuffer.zeros(4 * n);
-        HostBuffer v = HostBuffer.zeros(4 * n);
-        HostBuffer state = HostBuffer.bytes(AdamKernels.encodeState(0, lr));
+        Buffers device = Buffers.fresh(p0, 0, lr);
+        Buffers ref = Buffers.fresh(p0, 0, lr);
         for (int s = 1; s <= steps; s++) {
-            float[] grad = random(1000L * n + s, n, 0.01 * s);
-            if (s == 2) {
-                grad[0] = 0f;  // a zero gradient after a non-zero one
-            }
-            ref.step(grad);
-            adam.step(null, state, p, HostBuffer.floats(grad), m, v, n, h);
-            assertEquals(s, AdamKernels.decodeT(state.raw()), "device step counter");
-            assertEquals(lr, AdamKernels.decodeLr(state.raw()), 0.0, "lr untouched");
-            assertBitsEqual(ref.m, m.floats(), "m after step " + s);
-            assertBitsEqual(ref.v, v.floats(), "v after step " + s);
-            assertBitsEqual(ref.p, p.floats(), "param after step " + s);
+            float[] grad = gradient(n, s);
+            ref.step(reference, grad, h);
+            device.step(adam, grad, h);
+            assertEquals(s, AdamKernels.decodeT(device.state.raw()), "device step counter");
+            assertEquals(lr, AdamKernels.decodeLr(device.state.raw()), 0.0, "lr untouched");
+            device.assertBitsEqual(ref, "after step " + s);
         }
         HostKernelLauncher.Launch begin = launcher.launches.get(0);
         HostKernelLauncher.Launch update = launcher.launches.get(1);
@@ -106,6 +93,42 @@ class AdamKernelsTest {
         assertEquals(1, begin.blockX());
         assertEquals(AdamKernels.UPDATE, update.kernel());
         assertEquals(LaunchShape.elementwiseGrid(n), update.gridX());
+    }
+
+    /**
+     * The reference is org.alexnetcuda.engine.cpu.Adam: the same parameters and moments, bit for bit, over steps
+     * with and without weight decay, from a fresh optimizer and from a resumed one (t = 41).
+     */
+    @Test
+    void referenceIsTheCpuOptimizer() {
+        int n = 3001;
+        AdamKernels.Hyperparameters[] settings = {AdamKernels.Hyperparameters.TORCH_DEFAULTS,
+            new AdamKernels.Hyperparameters(0.8, 0.99, 1e-6, 5e-4)};
+        for (AdamKernels.Hyperparameters h : settings) {
+            for (long t0 : new long[] {0, 41}) {
+                double lr = 3e-3;
+                float[] p0 = random(7, n, 0.05);
+                ParameterStore.Builder builder = new ParameterStore.Builder();
+                builder.add("w", n);
+                ParameterStore store = builder.build();
+                System.arraycopy(p0, 0, store.values, 0, n);
+                Adam cpu = new Adam(lr, h.beta1(), h.beta2(), h.eps(), h.weightDecay());
+                cpu.restore(t0, new float[n], new float[n]);
+                Buffers ref = Buffers.fresh(p0, t0, lr);
+                AdamKernels reference = new AdamKernels(HostBufferMemory.launcher());
+                for (int s = 1; s <= 3; s++) {
+                    float[] grad = gradient(n, s);
+                    System.arraycopy(grad, 0, store.grads, 0, n);
+                    cpu.step(store);
+                    ref.step(reference, grad, h);
+                    String what = h + " t0=" + t0 + " step " + s;
+                    assertBitsEqual(cpu.m(), ref.m.floats(), "m " + what);
+                    assertBitsEqual(cpu.v(), ref.v.floats(), "v " + what);
+                    assertBitsEqual(store.values, ref.p.floats(), "param " + what);
+                    assertEquals(cpu.stepCount(), AdamKernels.decodeT(ref.state.raw()), "t " + what);
+                }
+            }
+        }
     }
 
     /** A property of Adam itself, independent of the reference: the first step moves each weight by about lr. */
@@ -133,16 +156,13 @@ class AdamKernelsTest {
         double lr = 0.01;
         float[] p0 = random(3, n, 0.1);
         float[] grad = random(4, n, 0.1);
-        HostBuffer p = HostBuffer.floats(p0);
-        HostBuffer state = HostBuffer.bytes(AdamKernels.encodeState(41, lr));
-        new AdamKernels(new HostKernelLauncher()).step(null, state, p, HostBuffer.floats(grad),
-                HostBuffer.zeros(4 * n), HostBuffer.zeros(4 * n), n, AdamKernels.Hyperparameters.TORCH_DEFAULTS);
-        assertEquals(42, AdamKernels.decodeT(state.raw()));
-        Reference ref = new Reference(p0, lr, AdamKernels.Hyperparameters.TORCH_DEFAULTS);
-        ref.t = 41;
-        ref.step(grad);
-        assertBitsEqual(ref.p, p.floats(), "param");
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(state.raw()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Buffers device = Buffers.fresh(p0, 41, lr);
+        Buffers ref = Buffers.fresh(p0, 41, lr);
+        device.step(new AdamKernels(new HostKernelLauncher()), grad, AdamKernels.Hyperparameters.TORCH_DEFAULTS);
+        ref.step(new AdamKernels(HostBufferMemory.launcher()), grad, AdamKernels.Hyperparameters.TORCH_DEFAULTS);
+        assertEquals(42, AdamKernels.decodeT(device.state.raw()));
+        device.assertBitsEqual(ref, "resumed");
+        ByteBuffer b = ByteBuffer.wrap(device.state.raw()).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals((float) (lr / (1 - Math.pow(0.9, 42))), b.getFloat(AdamKernels.OFFSET_STEP_SIZE), 0f);
         assertEquals((float) Math.sqrt(1 - Math.pow(0.999, 42)), b.getFloat(AdamKernels.OFFSET_BIAS2_SQRT), 0f);
     }

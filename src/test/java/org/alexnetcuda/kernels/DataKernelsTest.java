@@ -7,68 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.data.Augment;
+import org.alexnetcuda.data.Cifar10Dataset;
+import org.alexnetcuda.data.Preprocessing;
+import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
 
 /**
- * data.cu in the host build: bit for bit against an in-test mirror of org.alexnetcuda.data.Preprocessing and
- * BilinearResize (branch `data`), and against independent facts (PyTorch's align_corners=False sampling of a
- * ramp, identity at 32 x 32, crop and flip geometry).
- *
- * <p>TODO(after merging `data`): run Preprocessing.fillBatch/fillLabels with the same Augment values as the
- * reference.
+ * data.cu in the host build: bit for bit against its Java reference (org.alexnetcuda.kernels.reference.DataReference,
+ * which runs org.alexnetcuda.data.Preprocessing.fillBatch on the gathered images), the reference against
+ * Preprocessing.fillBatch/fillLabels with the same Augment values, and the kernel against independent facts
+ * (PyTorch's align_corners=False sampling of a ramp, identity at 32 x 32, crop and flip geometry).
  */
 class DataKernelsTest {
-    static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
-    static final float[] STD = {0.2470f, 0.2435f, 0.2616f};
+    static final float[] MEAN = Preprocessing.MEAN;
+    static final float[] STD = Preprocessing.STD;
     static final int IMAGE = DataKernels.IMAGE_BYTES;
-
-    /** Preprocessing.fillBatch's arithmetic: pixel / 255f, separable resize with double taps, normalisation. */
-    static float[] reference(byte[] images, int[] perm, int start, int batch, int size, int[] crop, int[] flip) {
-        float[] out = new float[batch * 3 * size * size];
-        double ratio = 32.0 / size;
-        int e = 0;
-        for (int k = 0; k < batch; k++) {
-            int idx = perm == null ? start + k : perm[start + k];
-            int dx = crop == null ? 4 : crop[2 * k];
-            int dy = crop == null ? 4 : crop[2 * k + 1];
-            boolean flipped = flip != null && flip[k] != 0;
-            for (int c = 0; c < 3; c++) {
-                for (int oy = 0; oy < size; oy++) {
-                    Tap ty = tap(oy, ratio);
-                    for (int ox = 0; ox < size; ox++) {
-                        Tap tx = tap(ox, ratio);
-                        float row0 = tx.w0 * pixel(images, idx, c, ty.i0, tx.i0, dx, dy, flipped)
-                                + tx.w1 * pixel(images, idx, c, ty.i0, tx.i1, dx, dy, flipped);
-                        float row1 = tx.w0 * pixel(images, idx, c, ty.i1, tx.i0, dx, dy, flipped)
-                                + tx.w1 * pixel(images, idx, c, ty.i1, tx.i1, dx, dy, flipped);
-                        out[e++] = (ty.w0 * row0 + ty.w1 * row1 - MEAN[c]) / STD[c];
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    record Tap(int i0, int i1, float w0, float w1) {
-    }
-
-    /** BilinearResize's table entry for output index d, input 32. */
-    static Tap tap(int d, double ratio) {
-        double s = Math.max(0.0, ratio * (d + 0.5) - 0.5);
-        int i0 = (int) s;
-        float w1 = (float) (s - i0);
-        return new Tap(i0, i0 < 31 ? i0 + 1 : i0, 1f - w1, w1);
-    }
-
-    /** Augmented pixel / 255f as Preprocessing.toFloat: source (y + dy - 4, xs + dx - 4), 0 outside. */
-    static float pixel(byte[] images, int idx, int c, int y, int x, int dx, int dy, boolean flip) {
-        int sy = y + dy - 4;
-        int sx = (flip ? 31 - x : x) + dx - 4;
-        if (sy < 0 || sy >= 32 || sx < 0 || sx >= 32) {
-            return 0f;
-        }
-        return (images[idx * IMAGE + c * 1024 + sy * 32 + sx] & 0xff) / 255f;
-    }
 
     static byte[] randomImages(long seed, int count) {
         byte[] b = new byte[count * IMAGE];
@@ -81,13 +35,25 @@ class DataKernelsTest {
 
     static Batch run(byte[] images, byte[] labels, int[] perm, int start, int batch, int size, int[] crop, int[] flip) {
         HostKernelLauncher launcher = new HostKernelLauncher();
+        Batch b = run(launcher, images, labels, perm, start, batch, size, crop, flip);
+        assertEquals(LaunchShape.elementwiseGrid((long) batch * 3 * size * size), launcher.launches.get(0).gridX());
+        return b;
+    }
+
+    /** The Java reference of the kernel on the same arguments. */
+    static Batch reference(byte[] images, byte[] labels, int[] perm, int start, int batch, int size, int[] crop,
+                           int[] flip) {
+        return run(HostBufferMemory.launcher(), images, labels, perm, start, batch, size, crop, flip);
+    }
+
+    private static Batch run(KernelLauncher launcher, byte[] images, byte[] labels, int[] perm, int start, int batch,
+                             int size, int[] crop, int[] flip) {
         HostBuffer out = HostBuffer.zeros(4 * batch * 3 * size * size);
         HostBuffer labelsOut = HostBuffer.zeros(4 * batch);
         new DataKernels(launcher).prepareBatch(null, out, labelsOut, HostBuffer.bytes(images),
                 HostBuffer.bytes(labels), labels.length, perm == null ? null : HostBuffer.ints(perm),
                 HostBuffer.ints(start), batch, size, crop == null ? null : HostBuffer.ints(crop),
                 flip == null ? null : HostBuffer.ints(flip));
-        assertEquals(LaunchShape.elementwiseGrid((long) batch * 3 * size * size), launcher.launches.get(0).gridX());
         return new Batch(out.floats(), labelsOut.ints());
     }
 
@@ -105,10 +71,25 @@ class DataKernelsTest {
         int[] crop = {0, 8, 3, 5, 8, 0, 4, 4, 1, 7};  // (dx, dy) per sample
         int[] flip = {1, 0, 1, 1, 0};
         Batch b = run(images, labels, perm, start, batch, 227, crop, flip);
-        ReluKernelsTest.assertBitsEqual(reference(images, perm, start, batch, 227, crop, flip), b.out(), "227");
+        Batch r = reference(images, labels, perm, start, batch, 227, crop, flip);
+        ReluKernelsTest.assertBitsEqual(r.out(), b.out(), "227");
+        assertArrayEquals(r.labels(), b.labels(), "labels");
         for (int k = 0; k < batch; k++) {
             assertEquals(labels[perm[start + k]], b.labels()[k], "label " + k);
         }
+
+        // The reference is the CPU pipeline: fillBatch and fillLabels with the same Augment values.
+        Cifar10Dataset ds = new Cifar10Dataset(images, labels);
+        Augment[] aug = new Augment[batch];
+        for (int k = 0; k < batch; k++) {
+            aug[k] = new Augment(crop[2 * k], crop[2 * k + 1], flip[k] != 0);
+        }
+        float[] cpu = new float[batch * 3 * 227 * 227];
+        Preprocessing.fillBatch(ds, perm, start, batch, 227, aug, cpu);
+        ReluKernelsTest.assertBitsEqual(cpu, r.out(), "reference vs Preprocessing.fillBatch");
+        int[] cpuLabels = new int[batch];
+        Preprocessing.fillLabels(ds, perm, start, batch, cpuLabels);
+        assertArrayEquals(cpuLabels, r.labels(), "reference vs Preprocessing.fillLabels");
     }
 
     @Test
@@ -117,8 +98,10 @@ class DataKernelsTest {
         byte[] labels = {9, 8, 7, 6};
         for (int size : new int[] {1, 16, 31, 33, 64, 100}) {
             Batch b = run(images, labels, null, 1, 3, size, null, null);
-            ReluKernelsTest.assertBitsEqual(reference(images, null, 1, 3, size, null, null), b.out(), "size " + size);
+            Batch r = reference(images, labels, null, 1, 3, size, null, null);
+            ReluKernelsTest.assertBitsEqual(r.out(), b.out(), "size " + size);
             assertArrayEquals(new int[] {8, 7, 6}, b.labels());
+            assertArrayEquals(new int[] {8, 7, 6}, r.labels(), "reference");
         }
     }
 
@@ -190,5 +173,18 @@ class DataKernelsTest {
         HostKernelLauncher.KernelFailure f = assertThrows(HostKernelLauncher.KernelFailure.class,
                 () -> run(randomImages(5, 2), new byte[] {0, 1}, new int[] {0, 2}, 0, 2, 8, null, null));
         assertTrue(f.getMessage().contains("kernel trap"), f.getMessage());
+        KernelTrapException t = assertThrows(KernelTrapException.class,
+                () -> reference(randomImages(5, 2), new byte[] {0, 1}, new int[] {0, 2}, 0, 2, 8, null, null));
+        assertEquals("idx >= 0 && idx < count", t.condition());
+    }
+
+    /** Labels are unsigned bytes to the kernel (any value 0..255), and the reference reads them so. */
+    @Test
+    void labelsAreUnsignedBytes() {
+        byte[] images = randomImages(6, 2);
+        byte[] labels = {(byte) 200, 7};
+        int[] expected = {200, 7};
+        assertArrayEquals(expected, run(images, labels, null, 0, 2, 4, null, null).labels());
+        assertArrayEquals(expected, reference(images, labels, null, 0, 2, 4, null, null).labels());
     }
 }

@@ -7,29 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.cpu.CounterRng;
+import org.alexnetcuda.engine.cpu.Dropout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * dropout.cu in the host build: bit-identical to the Java Philox reference, and the statistical and
- * reproducibility properties dropout needs.
- *
- * <p>TODO(layers): after branch `layers` is merged, also compare with org.alexnetcuda.engine.cpu.Dropout (forward
- * and backward for the same seed and Pass.step) so that the CPU and GPU engines drop the same units.
+ * dropout.cu in the host build: bit-identical to its Java reference (org.alexnetcuda.kernels.reference.
+ * DropoutReference, which runs the CPU engine's CounterRng and Dropout element functions) and to the CPU engine's
+ * Dropout layer for the same seed, layer and step; plus the statistical and reproducibility properties dropout needs.
  */
 class DropoutKernelsTest {
     private static final int FC = 64 * 4096;
 
     /** Random123's known-answer vectors for philox4x32 with 10 rounds: counter, key, expected output. */
     @Test
-    void philoxReferenceMatchesKnownAnswers() {
+    void philoxMatchesKnownAnswers() {
         assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
-                PhiloxReference.philox4x32x10(new int[] {0, 0, 0, 0}, new int[] {0, 0}));
+                CounterRng.philox4x32(new int[] {0, 0, 0, 0}, new int[] {0, 0}));
         assertArrayEquals(new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
-                PhiloxReference.philox4x32x10(new int[] {-1, -1, -1, -1}, new int[] {-1, -1}));
+                CounterRng.philox4x32(new int[] {-1, -1, -1, -1}, new int[] {-1, -1}));
         assertArrayEquals(new int[] {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1},
-                PhiloxReference.philox4x32x10(new int[] {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+                CounterRng.philox4x32(new int[] {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
                         new int[] {0xa4093822, 0x299f31d0}));
     }
 
@@ -40,25 +43,48 @@ class DropoutKernelsTest {
     @Test
     void kernelUsesTheDocumentedCounterLayout() {
         float u = 0x6627e8 * 0x1.0p-24f;
-        assertEquals(u, PhiloxReference.uniform(PhiloxReference.word(0L, 0L, 0L)), 0f);
+        assertEquals(u, CounterRng.uniform(0L, 0L, 0L), 0f);
         assertEquals(1f / (1f - 0.399f), run(new float[] {1f}, 0.399f, 0L, 0L, false)[0], 0f);
         assertEquals(0f, run(new float[] {1f}, 0.3991f, 0L, 0L, false)[0], 0f);
         assertEquals(1f, run(new float[] {1f}, u, 0L, 0L, false)[0] * (1f - u), 1e-6f, "u == p is kept");
     }
 
     /**
-     * CounterRng.bits(key, step, i) of branch `layers` for key = Dropout.layerKey(2024, 6) = 2024 ^ (6 *
-     * 0x9E3779B97F4A7C15), step 7 and i = 0..7, 1_000_000, 262_143, computed with those classes: the in-test
-     * reference, and through it the kernel, agree with the CPU engine's mask.
+     * CounterRng.bits(key, step, i) for key = Dropout.layerKey(2024, 6) = 2024 ^ (6 * 0x9E3779B97F4A7C15), step 7 and
+     * i = 0..7, 1_000_000, 262_143, as recorded when the kernels were written: the mask's definition has not moved.
      */
     @Test
-    void referenceMatchesCounterRngOfTheCpuEngine() {
-        long key = 2024L ^ (6L * 0x9E3779B97F4A7C15L);
+    void layerKeyAndCounterRngGiveTheRecordedBits() {
+        long key = Dropout.layerKey(2024L, 6);
         assertEquals(0xb54cda58fbbeef96L, key);
         long[] index = {0, 1, 2, 3, 4, 5, 6, 7, 1_000_000, 262_143};
-        int[] expected = CPU_ENGINE_BITS;
         for (int i = 0; i < index.length; i++) {
-            assertEquals(expected[i], PhiloxReference.word(key, 7L, index[i]), "index " + index[i]);
+            assertEquals(RECORDED_BITS[i], CounterRng.bits(key, 7L, index[i]), "index " + index[i]);
+        }
+    }
+
+    /**
+     * The kernels drop exactly the units the CPU engine's Dropout layer drops, forward and backward, for the same
+     * seed, layer index and step (the kernel's key is Dropout.layerKey(seed, layerIndex), its step Pass.step).
+     */
+    @Test
+    void kernelsMatchTheCpuLayer() {
+        int n = 10_007;
+        long seed = 2024L;
+        int layerIndex = 6;
+        long step = 7L;
+        for (float p : new float[] {0.5f, 0.2f}) {
+            Dropout layer = new Dropout("drop", p, seed, layerIndex);
+            Shape shape = new Shape(1, n, 1, 1);
+            float[] x = GradientValues.gaussian(51, n);
+            float[] dy = GradientValues.gaussian(52, n);
+            Tensor y = new Tensor(shape);
+            Tensor dx = new Tensor(shape);
+            layer.forward(new Tensor(shape, x.clone()), y, Pass.train(step));
+            layer.backward(null, null, new Tensor(shape, dy.clone()), dx, Pass.train(step));
+            long key = Dropout.layerKey(seed, layerIndex);
+            assertArrayEquals(y.data, run(x, p, key, step, false), "forward p=" + p);
+            assertArrayEquals(dx.data, run(dy, p, key, step, true), "backward p=" + p);
         }
     }
 
@@ -69,10 +95,10 @@ class DropoutKernelsTest {
         long step = 5L;
         float[] x = {1f, 1f, 1f, 1f, 1f, 1f};
         for (int i = 0; i < x.length; i++) {
-            float p = PhiloxReference.uniform(PhiloxReference.word(seed, step, i));
+            float p = CounterRng.uniform(seed, step, i);
             float[] y = run(x, p, seed, step, false);
             assertTrue(y[i] != 0f, "element " + i + " with u == p = " + p + " must be kept");
-            assertArrayEquals(PhiloxReference.dropout(x, p, seed, step), y);
+            assertArrayEquals(reference(x, p, seed, step, false), y);
         }
     }
 
@@ -84,9 +110,9 @@ class DropoutKernelsTest {
         long seed = 0x9E3779B97F4A7C15L ^ n;
         long step = 12345L + n;
         float[] x = GradientValues.gaussian(n, n);
-        assertArrayEquals(PhiloxReference.dropout(x, p, seed, step), run(x, p, seed, step, false), "forward n=" + n);
+        assertArrayEquals(reference(x, p, seed, step, false), run(x, p, seed, step, false), "forward n=" + n);
         float[] dy = GradientValues.gaussian(n + 7, n);
-        assertArrayEquals(PhiloxReference.dropout(dy, p, seed, step), run(dy, p, seed, step, true), "backward n=" + n);
+        assertArrayEquals(reference(dy, p, seed, step, true), run(dy, p, seed, step, true), "backward n=" + n);
     }
 
     @Test
@@ -95,7 +121,7 @@ class DropoutKernelsTest {
         for (float p : new float[] {0.1f, 0.3f, 0.9f}) {
             long seed = -2L;  // all 64 bits used
             long step = 0xFFFF_FFFF_0000_0001L;
-            assertArrayEquals(PhiloxReference.dropout(x, p, seed, step), run(x, p, seed, step, false), "p=" + p);
+            assertArrayEquals(reference(x, p, seed, step, false), run(x, p, seed, step, false), "p=" + p);
         }
     }
 
@@ -165,12 +191,17 @@ class DropoutKernelsTest {
     void inPlaceAndEdgeProbabilities() {
         float[] x = GradientValues.gaussian(31, 1001);
         HostBuffer b = HostBuffer.floats(x);
+        HostBuffer r = b.copy();
         HostBuffer step = HostBuffer.longs(5L);
         new DropoutKernels(new HostKernelLauncher()).forward(null, b, b, x.length, 0.5f, 1L, step);
-        assertArrayEquals(PhiloxReference.dropout(x, 0.5f, 1L, 5L), b.floats(), "in place");
+        new DropoutKernels(HostBufferMemory.launcher()).forward(null, r, r, x.length, 0.5f, 1L, step);
+        assertArrayEquals(r.floats(), b.floats(), "in place");
+        assertArrayEquals(reference(x, 0.5f, 1L, 5L, false), b.floats(), "in place as out of place");
 
         assertArrayEquals(x, run(x, 0f, 1L, 5L, false), "p = 0 keeps everything unscaled");
+        assertArrayEquals(x, reference(x, 0f, 1L, 5L, false), "p = 0 in the reference");
         float[] zeros = run(x, 1f, 1L, 5L, false);
+        assertArrayEquals(zeros, reference(x, 1f, 1L, 5L, false), "p = 1 in the reference");
         for (float v : zeros) {
             assertEquals(0f, v, 0f, "p = 1 drops everything, without 0 * inf = NaN");
         }
@@ -182,14 +213,32 @@ class DropoutKernelsTest {
         float[] x = GradientValues.gaussian(41, 999);
         HostBuffer state = HostBuffer.bytes(AdamKernels.encodeState(17L, 1e-3));
         HostBuffer y = HostBuffer.zeros(4 * x.length);
+        HostBuffer yr = y.copy();
         new DropoutKernels(new HostKernelLauncher()).forward(null, y, HostBuffer.floats(x), x.length, 0.5f, 8L, state);
-        assertArrayEquals(PhiloxReference.dropout(x, 0.5f, 8L, 17L), y.floats());
+        new DropoutKernels(HostBufferMemory.launcher()).forward(null, yr, HostBuffer.floats(x), x.length, 0.5f, 8L,
+                state.copy());
+        assertArrayEquals(yr.floats(), y.floats());
+        assertArrayEquals(reference(x, 0.5f, 8L, 17L, false), y.floats(), "step 17 from the state");
     }
 
-    /** CounterRng.bits(Dropout.layerKey(2024, 6), 7, i) from branch `layers` (see referenceMatchesCounterRngOfTheCpuEngine). */
-    private static final int[] CPU_ENGINE_BITS = {0xab1beb0d, 0xaa0c408a, 0x19180af1, 0x933d98ea, 0x15022580, 0x47394e83,
+    /** CounterRng.bits(Dropout.layerKey(2024, 6), 7, i) as recorded (see layerKeyAndCounterRngGiveTheRecordedBits). */
+    private static final int[] RECORDED_BITS = {0xab1beb0d, 0xaa0c408a, 0x19180af1, 0x933d98ea, 0x15022580, 0x47394e83,
         0x4393b005, 0x3611059b, 0xd4c58146, 0xc089b1d5};
 
+    /** The Java reference (DropoutReference) on in, with its step in a device u64 as the kernel's. */
+    private static float[] reference(float[] in, float p, long key, long step, boolean backward) {
+        DropoutKernels dropout = new DropoutKernels(HostBufferMemory.launcher());
+        HostBuffer out = HostBuffer.zeros(4 * in.length);
+        HostBuffer stepBuffer = HostBuffer.longs(step);
+        if (backward) {
+            dropout.backward(null, out, HostBuffer.floats(in), in.length, p, key, stepBuffer);
+        } else {
+            dropout.forward(null, out, HostBuffer.floats(in), in.length, p, key, stepBuffer);
+        }
+        return out.floats();
+    }
+
+    /** The kernel in the host build, checking its launch shape. */
     private static float[] run(float[] in, float p, long seed, long step, boolean backward) {
         HostKernelLauncher launcher = new HostKernelLauncher();
         DropoutKernels dropout = new DropoutKernels(launcher);

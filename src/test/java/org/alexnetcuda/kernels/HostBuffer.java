@@ -46,6 +46,11 @@ final class HostBuffer {
         return new HostBuffer(b.array());
     }
 
+    /** An independent buffer with the same bytes, e.g. for running a kernel and its reference on the same input. */
+    HostBuffer copy() {
+        return new HostBuffer(bytes.clone());
+    }
+
     byte[] raw() {
         return bytes;
     }

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** linear.cu in the host build against the CPU engine's float loop, bit for bit (the sum order is fixed). */
+/**
+ * linear.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.LinearReference: one
+ * float addition per row, row 0 first), bit for bit: the sum order is fixed.
+ */
 class LinearKernelsTest {
 
     @ParameterizedTest
@@ -23,16 +27,24 @@ class LinearKernelsTest {
             db[j] = (float) rnd.nextGaussian();  // gradients accumulate: start from non-zero values
         }
         HostBuffer dbBuffer = HostBuffer.floats(db);
+        HostBuffer expected = dbBuffer.copy();
         HostKernelLauncher launcher = new HostKernelLauncher();
         new LinearKernels(launcher).biasGradAccumulate(null, dbBuffer, HostBuffer.floats(dy), rows, cols);
-
-        float[] expected = db.clone();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                expected[j] += dy[i * cols + j];
-            }
-        }
-        ReluKernelsTest.assertBitsEqual(expected, dbBuffer.floats(), rows + "x" + cols);
+        new LinearKernels(HostBufferMemory.launcher()).biasGradAccumulate(null, expected, HostBuffer.floats(dy), rows,
+                cols);
+        ReluKernelsTest.assertBitsEqual(expected.floats(), dbBuffer.floats(), rows + "x" + cols);
         assertEquals(LaunchShape.elementwiseGrid(cols), launcher.launches.get(0).gridX());
+    }
+
+    @Test
+    void smallCaseByHand() {
+        // db = {1, 2, 3} plus the column sums of {{10, 20, 30}, {100, 200, 300}}.
+        float[] expected = {111f, 222f, 333f};
+        for (KernelLauncher launcher : new KernelLauncher[] {new HostKernelLauncher(), HostBufferMemory.launcher()}) {
+            HostBuffer db = HostBuffer.floats(1f, 2f, 3f);
+            new LinearKernels(launcher).biasGradAccumulate(null, db, HostBuffer.floats(10f, 20f, 30f, 100f, 200f, 300f),
+                    2, 3);
+            ReluKernelsTest.assertBitsEqual(expected, db.floats(), launcher.getClass().getSimpleName());
+        }
     }
 }

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.cpu.Relu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * activation.cu in the host build against Java, bit for bit, with the semantics of org.alexnetcuda.engine.cpu.Relu
- * (branch `layers`): forward v <= 0 ? 0 : v (NaN passes), backward y > 0 ? dy : 0 (NaN y gives 0).
- *
- * <p>TODO(after merging `layers`): run Relu itself as the reference.
+ * activation.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.ReluReference, which
+ * runs org.alexnetcuda.engine.cpu.Relu's element functions), bit for bit: forward v <= 0 ? 0 : v (NaN passes),
+ * backward y > 0 ? dy : 0 (NaN y gives 0). The reference is also checked against the Relu layer itself.
  */
 class ReluKernelsTest {
 
@@ -27,10 +30,6 @@ class ReluKernelsTest {
         return x;
     }
 
-    static float reluRef(float x) {
-        return x <= 0f ? 0f : x;
-    }
-
     static void assertBitsEqual(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
@@ -43,60 +42,77 @@ class ReluKernelsTest {
     // 64 x 4096 is fc6/fc7's activation at batch 64; 1,100,003 exceeds 256 x 4096 threads (grid-stride).
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 255, 256, 257, 1000, 64 * 4096, 1_100_003})
-    void forwardAndBackwardMatchJava(int n) {
+    void forwardAndBackwardMatchTheReference(int n) {
         HostKernelLauncher launcher = new HostKernelLauncher();
         ReluKernels relu = new ReluKernels(launcher);
-        float[] x = randomWithSpecials(n, n);
-        HostBuffer xb = HostBuffer.floats(x);
+        ReluKernels reference = new ReluKernels(HostBufferMemory.launcher());
+        HostBuffer xb = HostBuffer.floats(randomWithSpecials(n, n));
         HostBuffer yb = HostBuffer.zeros(4 * n);
+        HostBuffer yr = yb.copy();
         relu.forward(null, yb, xb, n);
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = reluRef(x[i]);
-        }
-        assertBitsEqual(y, yb.floats(), "forward n=" + n);
+        reference.forward(null, yr, xb.copy(), n);
+        assertBitsEqual(yr.floats(), yb.floats(), "forward n=" + n);
 
-        float[] dy = randomWithSpecials(n + 1, n);
-        HostBuffer dyb = HostBuffer.floats(dy);
+        HostBuffer dyb = HostBuffer.floats(randomWithSpecials(n + 1, n));
         HostBuffer dxb = HostBuffer.zeros(4 * n);
+        HostBuffer dxr = dxb.copy();
         relu.backward(null, dxb, dyb, yb, n);
-        float[] dx = new float[n];
-        for (int i = 0; i < n; i++) {
-            dx[i] = y[i] > 0f ? dy[i] : 0f;
-        }
-        assertBitsEqual(dx, dxb.floats(), "backward n=" + n);
+        reference.backward(null, dxr, dyb.copy(), yr, n);
+        assertBitsEqual(dxr.floats(), dxb.floats(), "backward n=" + n);
 
         assertEquals(LaunchShape.ELEMENTWISE_BLOCK, launcher.launches.get(0).blockX());
         assertEquals(Math.min((n + 255) / 256, LaunchShape.ELEMENTWISE_MAX_GRID), launcher.launches.get(0).gridX());
     }
 
+    /** The reference is the CPU engine's Relu layer, forward and backward, bit for bit. */
+    @Test
+    void referenceIsTheCpuLayer() {
+        int n = 5003;
+        float[] x = randomWithSpecials(3, n);
+        float[] dy = randomWithSpecials(4, n);
+        Shape shape = new Shape(1, n, 1, 1);
+        Tensor y = new Tensor(shape);
+        Tensor dx = new Tensor(shape);
+        Relu layer = new Relu("relu");
+        layer.forward(new Tensor(shape, x.clone()), y, Pass.train(0));
+        layer.backward(null, y, new Tensor(shape, dy.clone()), dx, Pass.train(0));
+
+        ReluKernels reference = new ReluKernels(HostBufferMemory.launcher());
+        HostBuffer yr = HostBuffer.zeros(4 * n);
+        HostBuffer dxr = HostBuffer.zeros(4 * n);
+        reference.forward(null, yr, HostBuffer.floats(x), n);
+        reference.backward(null, dxr, HostBuffer.floats(dy), yr, n);
+        assertBitsEqual(y.data, yr.floats(), "forward");
+        assertBitsEqual(dx.data, dxr.floats(), "backward");
+    }
+
     @Test
     void inPlace() {
         int n = 3001;
-        float[] x = randomWithSpecials(5, n);
-        HostBuffer b = HostBuffer.floats(x);
+        HostBuffer b = HostBuffer.floats(randomWithSpecials(5, n));
+        HostBuffer r = b.copy();
         ReluKernels relu = new ReluKernels(new HostKernelLauncher());
+        ReluKernels reference = new ReluKernels(HostBufferMemory.launcher());
         relu.forward(null, b, b, n);
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = reluRef(x[i]);
-        }
-        assertBitsEqual(y, b.floats(), "in-place forward");
+        reference.forward(null, r, r, n);
+        assertBitsEqual(r.floats(), b.floats(), "in-place forward");
 
-        float[] dy = randomWithSpecials(6, n);
-        HostBuffer g = HostBuffer.floats(dy);
+        HostBuffer g = HostBuffer.floats(randomWithSpecials(6, n));
+        HostBuffer gr = g.copy();
         relu.backward(null, g, g, b, n);
-        for (int i = 0; i < n; i++) {
-            dy[i] = y[i] > 0f ? dy[i] : 0f;
-        }
-        assertBitsEqual(dy, g.floats(), "in-place backward");
+        reference.backward(null, gr, gr, r, n);
+        assertBitsEqual(gr.floats(), g.floats(), "in-place backward");
     }
 
     @Test
     void onlyTheFirstNElementsAreTouched() {
         float[] x = {-1f, 2f, -3f, 4f, -5f};
+        float[] expected = {0f, 2f, 0f, 9f, 9f};
         HostBuffer y = HostBuffer.floats(9f, 9f, 9f, 9f, 9f);
+        HostBuffer yr = y.copy();
         new ReluKernels(new HostKernelLauncher()).forward(null, y, HostBuffer.floats(x), 3);
-        assertBitsEqual(new float[] {0f, 2f, 0f, 9f, 9f}, y.floats(), "bounds");
+        new ReluKernels(HostBufferMemory.launcher()).forward(null, yr, HostBuffer.floats(x), 3);
+        assertBitsEqual(expected, y.floats(), "bounds");
+        assertBitsEqual(expected, yr.floats(), "bounds of the reference");
     }
 }

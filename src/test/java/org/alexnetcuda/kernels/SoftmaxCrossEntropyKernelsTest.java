@@ -5,52 +5,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
+import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * loss.cu in the host build (its block reductions run on the shim's barrier-exact coroutines) against an in-test
- * reference with the arithmetic of org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy (branch `layers`: double
- * internally, float gradient). Only the order of the sum over classes and the last ulp of exp/log differ, so
- * losses agree to ~1e-15 and gradients to within one float ulp (almost always exactly); predictions exactly.
- *
- * <p>TODO(after merging `layers`): run SoftmaxCrossEntropy.compute itself as the reference.
+ * loss.cu in the host build (its block reductions run on the shim's barrier-exact coroutines) against its Java
+ * reference (org.alexnetcuda.kernels.reference.LossReference, which runs org.alexnetcuda.engine.cpu.
+ * SoftmaxCrossEntropy's per-sample arithmetic: double internally, float gradient). Only the order of the sums (a
+ * tree in the kernels) and the last ulp of exp/log differ, so losses agree to ~1e-15 and gradients to within one
+ * float ulp (almost always exactly); predictions and counts exactly. The reference is also checked against
+ * SoftmaxCrossEntropy.compute itself.
  */
 class SoftmaxCrossEntropyKernelsTest {
 
-    record Expected(double[] loss, int[] correct, float[] grad) {
+    /** What softmax_xent_forward_backward wrote; grad is null in the evaluation form. */
+    record Outputs(double[] loss, int[] correct, float[] grad) {
     }
 
-    static Expected reference(float[] z, int[] labels, int n, int classes) {
-        double[] loss = new double[n];
-        int[] correct = new int[n];
-        float[] grad = new float[n * classes];
-        for (int s = 0; s < n; s++) {
-            int base = s * classes;
-            int arg = 0;
-            float max = z[base];
-            for (int j = 1; j < classes; j++) {
-                if (z[base + j] > max) {
-                    max = z[base + j];
-                    arg = j;  // strict: ties keep the first
-                }
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp((double) z[base + j] - max);
-            }
-            double lse = max + Math.log(sum);
-            loss[s] = lse - z[base + labels[s]];
-            correct[s] = arg == labels[s] ? 1 : 0;
-            for (int j = 0; j < classes; j++) {
-                double p = Math.exp((double) z[base + j] - lse);
-                grad[base + j] = (float) ((j == labels[s] ? p - 1 : p) / n);
-            }
-        }
-        return new Expected(loss, correct, grad);
+    static Outputs forwardBackward(KernelLauncher launcher, float[] z, int[] labels, int n, int classes,
+                                   boolean withGradient) {
+        HostBuffer dlogits = withGradient ? HostBuffer.zeros(4 * n * classes) : null;
+        HostBuffer loss = HostBuffer.zeros(8 * n);
+        HostBuffer correct = HostBuffer.zeros(4 * n);
+        new SoftmaxCrossEntropyKernels(launcher).forwardBackward(null, dlogits, loss, correct, HostBuffer.floats(z),
+                HostBuffer.ints(labels), n, classes);
+        return new Outputs(loss.doubles(), correct.ints(), withGradient ? dlogits.floats() : null);
+    }
+
+    static Outputs reference(float[] z, int[] labels, int n, int classes) {
+        return forwardBackward(HostBufferMemory.launcher(), z, labels, n, classes, true);
     }
 
     static float[] logits(long seed, int n, int classes, double scale) {
@@ -71,6 +62,28 @@ class SoftmaxCrossEntropyKernelsTest {
         return l;
     }
 
+    /** Kernel outputs e (reference) and k agree: losses to 1e-14 relative, predictions exactly, gradients to an ulp. */
+    static void assertAgree(Outputs e, Outputs k, boolean mostlyExact) {
+        for (int s = 0; s < e.loss.length; s++) {
+            // NaN must meet NaN exactly (JUnit refuses a NaN tolerance).
+            double tolerance = Double.isNaN(e.loss[s]) ? 0 : 1e-14 * Math.max(1, Math.abs(e.loss[s]));
+            assertEquals(e.loss[s], k.loss[s], tolerance, "loss of sample " + s);
+        }
+        assertArrayEquals(e.correct, k.correct, "correct predictions");
+        if (e.grad == null || k.grad == null) {
+            return;
+        }
+        int exact = 0;
+        for (int i = 0; i < e.grad.length; i++) {
+            assertEquals(e.grad[i], k.grad[i], Float.isNaN(e.grad[i]) ? 0f : Math.ulp(e.grad[i]), "dlogits[" + i + "]");
+            exact += Float.compare(e.grad[i], k.grad[i]) == 0 ? 1 : 0;
+        }
+        if (mostlyExact) {
+            assertTrue(exact >= e.grad.length - Math.max(1, e.grad.length / 100),
+                    exact + " of " + e.grad.length + " gradients bit-identical");
+        }
+    }
+
     // 64 x 10: CIFAR-10 at batch 64; 1000 classes spans several strides of the 128-thread block; 100 logits of
     // scale 30 test the max subtraction (exp(30 * 4) overflows float without it).
     @ParameterizedTest
@@ -78,61 +91,112 @@ class SoftmaxCrossEntropyKernelsTest {
     void matchesTheReference(int n, int classes, double scale) {
         float[] z = logits(n * 31L + classes, n, classes, scale);
         int[] lab = labels(n, n, classes);
-        Expected e = reference(z, lab, n, classes);
+        Outputs e = reference(z, lab, n, classes);
 
         HostKernelLauncher launcher = new HostKernelLauncher();
-        SoftmaxCrossEntropyKernels k = new SoftmaxCrossEntropyKernels(launcher);
-        HostBuffer dlogits = HostBuffer.zeros(4 * n * classes);
-        HostBuffer loss = HostBuffer.zeros(8 * n);
-        HostBuffer correct = HostBuffer.zeros(4 * n);
-        k.forwardBackward(null, dlogits, loss, correct, HostBuffer.floats(z), HostBuffer.ints(lab), n, classes);
-
-        double[] l = loss.doubles();
-        for (int s = 0; s < n; s++) {
-            assertEquals(e.loss[s], l[s], 1e-14 * Math.max(1, Math.abs(e.loss[s])), "loss of sample " + s);
-        }
-        assertArrayEquals(e.correct, correct.ints(), "correct predictions");
-        float[] g = dlogits.floats();
-        int exact = 0;
-        for (int i = 0; i < g.length; i++) {
-            assertEquals(e.grad[i], g[i], Math.ulp(e.grad[i]), "dlogits[" + i + "]");
-            exact += e.grad[i] == g[i] ? 1 : 0;
-        }
-        assertTrue(exact >= g.length - Math.max(1, g.length / 100), exact + " of " + g.length + " gradients bit-identical");
+        assertAgree(e, forwardBackward(launcher, z, lab, n, classes, true), true);
         HostKernelLauncher.Launch launch = launcher.launches.get(0);
         assertEquals(Math.min(n, SoftmaxCrossEntropyKernels.MAX_GRID), launch.gridX());
         assertEquals(SoftmaxCrossEntropyKernels.SAMPLE_BLOCK, launch.blockX());
+
+        // The reference is SoftmaxCrossEntropy.compute: the same gradient bit for bit, the same sum and count.
+        Shape shape = Shape.vector(n, classes);
+        Tensor d = new Tensor(shape);
+        SoftmaxCrossEntropy.Result cpu = SoftmaxCrossEntropy.compute(new Tensor(shape, z.clone()), lab, d);
+        ReluKernelsTest.assertBitsEqual(d.data, e.grad, "reference vs SoftmaxCrossEntropy gradient");
+        double sum = 0;
+        int correct = 0;
+        for (int s = 0; s < n; s++) {
+            sum += e.loss[s];
+            correct += e.correct[s];
+        }
+        assertEquals(cpu.lossSum(), sum, 0.0, "loss sum");
+        assertEquals(cpu.correct(), correct, "correct");
+    }
+
+    /**
+     * Edge cases where the kernel's semantics go beyond SoftmaxCrossEntropy's, which the reference reproduces: NaN
+     * logits never win the argmax (the prediction is the largest other logit), all-NaN and all -inf samples, and a
+     * label outside [0, classes) (loss NaN, gradient softmax / n, never correct).
+     */
+    @Test
+    void nanLogitsAndInvalidLabelsAsTheKernel() {
+        int classes = 10;
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        float[][] rows = {
+            {nan, 1, 2, 9, 3, 0, 0, 0, 0, 0},      // NaN first: argmax 3 (the CPU engine's argmax would say 0)
+            {0, 1, nan, 9, 3, 0, 0, 9, 0, 0},      // NaN inside, a tie at 9: class 3
+            {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan},
+            {-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf},  // the first -inf is the maximum
+            {inf, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},       // label -1
+            {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},       // label 10
+        };
+        int[] lab = {3, 3, 0, 0, 0, -1, 10};
+        int n = rows.length;
+        float[] z = new float[n * classes];
+        for (int s = 0; s < n; s++) {
+            System.arraycopy(rows[s], 0, z, s * classes, classes);
+        }
+        Outputs e = reference(z, lab, n, classes);
+        assertArrayEquals(new int[] {1, 1, 0, 1, 1, 0, 0}, e.correct, "predictions");
+        for (int s : new int[] {0, 1, 2, 3, 4, 5, 6}) {
+            assertTrue(Double.isNaN(e.loss[s]), "loss of sample " + s + " is NaN, got " + e.loss[s]);
+        }
+        float[] softmaxOverN = new float[classes];
+        SoftmaxCrossEntropy.gradient(rows[5], 0, classes, SoftmaxCrossEntropy.logSumExp(rows[5], 0, classes, 10f),
+                -1, n, softmaxOverN, 0);
+        ReluKernelsTest.assertBitsEqual(softmaxOverN, Arrays.copyOfRange(e.grad, 5 * classes, 6 * classes),
+                "gradient of an invalid label");
+        assertAgree(e, forwardBackward(new HostKernelLauncher(), z, lab, n, classes, true), false);
     }
 
     @Test
     void confusionCountsEachSampleAtItsLabelAndArgmax() {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+        SplittableRandom rnd = new SplittableRandom(8);
         int n = 77;
         int classes = 10;
         float[] z = new float[n * classes];
         int[] lab = new int[n];
-        double[] expected = new double[classes * classes];
         for (int s = 0; s < n; s++) {
             lab[s] = rnd.nextInt(classes);
-            int best = 0;
             for (int j = 0; j < classes; j++) {
-                z[s * classes + j] = (float) rnd.nextGaussian();
-                if (z[s * classes + j] > z[s * classes + best]) {
-                    best = j;
-                }
+                // Coarse values, so that ties (to the first class) occur.
+                z[s * classes + j] = rnd.nextInt(8);
             }
-            expected[lab[s] * classes + best] += 1;
         }
         // Counts add to what is there: start from a matrix holding earlier batches.
         double[] start = new double[classes * classes];
         for (int i = 0; i < start.length; i++) {
             start[i] = rnd.nextInt(5);
-            expected[i] += start[i];
         }
         HostBuffer confusion = HostBuffer.doubles(start);
+        HostBuffer expected = confusion.copy();
         new SoftmaxCrossEntropyKernels(new HostKernelLauncher()).confusion(null, confusion, HostBuffer.floats(z),
                 HostBuffer.ints(lab), n, classes);
-        assertArrayEquals(expected, confusion.doubles());
+        new SoftmaxCrossEntropyKernels(HostBufferMemory.launcher()).confusion(null, expected, HostBuffer.floats(z),
+                HostBuffer.ints(lab), n, classes);
+        assertArrayEquals(expected.doubles(), confusion.doubles());
+        double added = 0;
+        for (int i = 0; i < start.length; i++) {
+            added += confusion.doubles()[i] - start[i];
+        }
+        assertEquals(n, added, 0.0, "one count per sample");
+    }
+
+    @Test
+    void confusionTrapsOnALabelOutsideTheClasses() {
+        HostKernelRunner.path();  // skips here, not inside assertThrows, where the host build is unavailable
+        float[] z = logits(9, 2, 10, 1);
+        int[] lab = {3, 10};
+        HostKernelLauncher.KernelFailure f = assertThrows(HostKernelLauncher.KernelFailure.class,
+                () -> new SoftmaxCrossEntropyKernels(new HostKernelLauncher()).confusion(null,
+                        HostBuffer.zeros(800), HostBuffer.floats(z), HostBuffer.ints(lab), 2, 10));
+        assertTrue(f.getMessage().contains("kernel trap"), f.getMessage());
+        assertThrows(KernelTrapException.class,
+                () -> new SoftmaxCrossEntropyKernels(HostBufferMemory.launcher()).confusion(null,
+                        HostBuffer.zeros(800), HostBuffer.floats(z), HostBuffer.ints(lab), 2, 10));
     }
 
     @Test
@@ -147,10 +211,9 @@ class SoftmaxCrossEntropyKernelsTest {
         z[classes + 7] = 5f;
         // sample 2: all equal: argmax is class 0.
         int[] lab = {3, 7, 0};
-        HostBuffer correct = HostBuffer.zeros(12);
-        new SoftmaxCrossEntropyKernels(new HostKernelLauncher()).forwardBackward(null, null, HostBuffer.zeros(24),
-                correct, HostBuffer.floats(z), HostBuffer.ints(lab), 3, classes);
-        assertArrayEquals(new int[] {1, 0, 1}, correct.ints());
+        assertArrayEquals(new int[] {1, 0, 1},
+                forwardBackward(new HostKernelLauncher(), z, lab, 3, classes, false).correct());
+        assertArrayEquals(new int[] {1, 0, 1}, reference(z, lab, 3, classes).correct(), "reference");
     }
 
     @Test
@@ -158,11 +221,9 @@ class SoftmaxCrossEntropyKernelsTest {
         int classes = 10;
         HostKernelLauncher launcher = new HostKernelLauncher();
         SoftmaxCrossEntropyKernels k = new SoftmaxCrossEntropyKernels(launcher);
+        SoftmaxCrossEntropyKernels r = new SoftmaxCrossEntropyKernels(HostBufferMemory.launcher());
         HostBuffer totals = HostBuffer.doubles(new double[SoftmaxCrossEntropyKernels.TOTALS]);
-        double lossSum = 0;
-        double meanSum = 0;
-        int correctSum = 0;
-        int samples = 0;
+        HostBuffer expected = totals.copy();
         int[] batches = {64, 64, 16};  // a partial last batch
         for (int b = 0; b < batches.length; b++) {
             int n = batches[b];
@@ -172,26 +233,26 @@ class SoftmaxCrossEntropyKernelsTest {
             HostBuffer correct = HostBuffer.zeros(4 * n);
             // Evaluation form: no gradient buffer.
             k.forwardBackward(null, null, loss, correct, HostBuffer.floats(z), HostBuffer.ints(lab), n, classes);
+            HostBuffer refLoss = HostBuffer.zeros(8 * n);
+            HostBuffer refCorrect = HostBuffer.zeros(4 * n);
+            r.forwardBackward(null, null, refLoss, refCorrect, HostBuffer.floats(z), HostBuffer.ints(lab), n, classes);
+            assertAgree(new Outputs(refLoss.doubles(), refCorrect.ints(), null),
+                    new Outputs(loss.doubles(), correct.ints(), null), false);
+            // Both accumulate the kernel's per-sample values, so only the accumulation itself is compared.
             k.accumulate(null, totals, loss, correct, n);
-            double batchSum = 0;
-            for (double v : loss.doubles()) {
-                batchSum += v;
-            }
-            for (int c : correct.ints()) {
-                correctSum += c;
-            }
-            lossSum += batchSum;
-            meanSum += batchSum / n;
-            samples += n;
-            Expected e = reference(z, lab, n, classes);
-            assertArrayEquals(e.correct, correct.ints());
+            r.accumulate(null, expected, loss, correct, n);
         }
+        double[] e = expected.doubles();
         double[] t = totals.doubles();
-        assertEquals(lossSum, t[SoftmaxCrossEntropyKernels.LOSS_SUM], 1e-13 * lossSum);
-        assertEquals(correctSum, t[SoftmaxCrossEntropyKernels.CORRECT], 0.0);
-        assertEquals(samples, t[SoftmaxCrossEntropyKernels.SAMPLES], 0.0);
-        assertEquals(meanSum, t[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM], 1e-12 * meanSum);
+        assertEquals(e[SoftmaxCrossEntropyKernels.LOSS_SUM], t[SoftmaxCrossEntropyKernels.LOSS_SUM],
+                1e-13 * e[SoftmaxCrossEntropyKernels.LOSS_SUM]);
+        assertEquals(e[SoftmaxCrossEntropyKernels.CORRECT], t[SoftmaxCrossEntropyKernels.CORRECT], 0.0);
+        assertEquals(144, t[SoftmaxCrossEntropyKernels.SAMPLES], 0.0);
+        assertEquals(e[SoftmaxCrossEntropyKernels.SAMPLES], t[SoftmaxCrossEntropyKernels.SAMPLES], 0.0);
+        assertEquals(e[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM], t[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM],
+                1e-12 * e[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM]);
         assertEquals(batches.length, t[SoftmaxCrossEntropyKernels.BATCHES], 0.0);
+        assertEquals(batches.length, e[SoftmaxCrossEntropyKernels.BATCHES], 0.0);
         HostKernelLauncher.Launch acc = launcher.launches.get(1);
         assertEquals(1, acc.gridX());
         assertEquals(SoftmaxCrossEntropyKernels.ACCUMULATE_BLOCK, acc.blockX());
@@ -199,11 +260,18 @@ class SoftmaxCrossEntropyKernelsTest {
 
     @Test
     void aBlockThatIsNotAPowerOfTwoTraps() {
+        HostKernelRunner.path();  // skips here, not inside assertThrows, where the host build is unavailable
         // The kernel's KERNEL_REQUIRE stops a launch its tree reduction cannot handle (the GPU would __trap()).
         HostKernelLauncher launcher = new HostKernelLauncher();
         HostKernelLauncher.KernelFailure f = assertThrows(HostKernelLauncher.KernelFailure.class,
                 () -> launcher.launch(SoftmaxCrossEntropyKernels.FORWARD_BACKWARD, 1, 96, 0, null, null,
                         HostBuffer.zeros(8), HostBuffer.zeros(4), HostBuffer.zeros(40), HostBuffer.ints(0), 1, 10));
         assertTrue(f.getMessage().contains("kernel trap"), f.getMessage());
+        // The reference launcher checks the same requirement.
+        KernelTrapException t = assertThrows(KernelTrapException.class,
+                () -> HostBufferMemory.launcher().launch(SoftmaxCrossEntropyKernels.FORWARD_BACKWARD, 1, 96, 0, null,
+                        null, HostBuffer.zeros(8), HostBuffer.zeros(4), HostBuffer.zeros(40), HostBuffer.ints(0), 1,
+                        10));
+        assertTrue(t.getMessage().contains("kernel trap"), t.getMessage());
     }
 }

@@ -80,33 +80,61 @@ public final class Adam {
             throw new IllegalStateException("Adam state has " + m.length + " elements, the store " + n);
         }
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        double stepSize = lr / bc1;
-        float negStep = (float) -stepSize;
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        float b1 = (float) beta1;
-        float c1 = (float) (1 - beta1);
-        float b2 = (float) beta2;
-        float c2 = (float) (1 - beta2);
-        float e = (float) eps;
-        float wd = (float) weightDecay;
-        boolean decay = weightDecay != 0;
+        ElementUpdate u = new ElementUpdate((float) -stepSize(lr, beta1, step), bias2Sqrt(beta2, step),
+                (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2), (float) eps,
+                (float) weightDecay, weightDecay != 0);
         float[] p = store.values;
         float[] grad = store.grads;
         float[] mm = m;
         float[] vv = v;
-        Parallel.forRange(n, (from, to) -> {
+        Parallel.forRange(n, (from, to) -> u.apply(p, grad, mm, vv, from, to));
+    }
+
+    /** The step size of step t (counted from 1), in double: lr / (1 - beta1^t). */
+    public static double stepSize(double lr, double beta1, long t) {
+        return lr / (1 - Math.pow(beta1, t));
+    }
+
+    /** The second-moment bias correction of step t, computed in double and rounded once: (float) sqrt(1 - beta2^t). */
+    public static float bias2Sqrt(double beta2, long t) {
+        return (float) Math.sqrt(1 - Math.pow(beta2, t));
+    }
+
+    /**
+     * The per-element update of one step with its scalars already rounded to float (see the class comment for the
+     * formulas): the one definition that {@link #step} and the GPU kernel's reference
+     * (org.alexnetcuda.kernels.reference.AdamReference) both run.
+     *
+     * @param negStepSize   (float) -stepSize
+     * @param bias2Sqrt     {@link #bias2Sqrt}
+     * @param oneMinusBeta1 (float) (1 - beta1) computed in double, as PyTorch rounds 1 - beta where it meets a tensor
+     * @param decay         whether to add weight decay to the gradient: weightDecay != 0 as the caller holds it
+     *                      (double here, float in the kernel)
+     */
+    public record ElementUpdate(float negStepSize, float bias2Sqrt, float beta1, float oneMinusBeta1, float beta2,
+                                float oneMinusBeta2, float eps, float weightDecay, boolean decay) {
+
+        /** Updates p, m and v at the elements [from, to), reading grad there. */
+        public void apply(float[] p, float[] grad, float[] m, float[] v, int from, int to) {
+            float negStep = negStepSize;
+            float bc2Sqrt = bias2Sqrt;
+            float b1 = beta1;
+            float c1 = oneMinusBeta1;
+            float b2 = beta2;
+            float c2 = oneMinusBeta2;
+            float e = eps;
+            float wd = weightDecay;
+            boolean withDecay = decay;
             for (int i = from; i < to; i++) {
-                float g = decay ? Math.fma(p[i], wd, grad[i]) : grad[i];
-                float mi = Math.fma(g, c1, mm[i] * b1);
-                float vi = Math.fma(c2 * g, g, vv[i] * b2);
-                mm[i] = mi;
-                vv[i] = vi;
+                float g = withDecay ? Math.fma(p[i], wd, grad[i]) : grad[i];
+                float mi = Math.fma(g, c1, m[i] * b1);
+                float vi = Math.fma(c2 * g, g, v[i] * b2);
+                m[i] = mi;
+                v[i] = vi;
                 float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
                 p[i] = p[i] + (negStep * mi) / denom;
             }
-        });
+        }
     }
 
     /** Steps taken so far (PyTorch's state['step']). */

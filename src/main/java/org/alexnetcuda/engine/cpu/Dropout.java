@@ -46,7 +46,7 @@ public final class Dropout implements CpuLayer {
     public Dropout(String name, float p, DropoutMask mask) {
         this.name = name;
         this.p = checkP(name, p);
-        this.scale = 1f / (1f - p);
+        this.scale = scale(p);
         this.mask = java.util.Objects.requireNonNull(mask, "mask");
     }
 
@@ -58,7 +58,27 @@ public final class Dropout implements CpuLayer {
     /** keep(step, i) = CounterRng.uniform(layerKey(seed, layerIndex), step, i) >= p. */
     public static DropoutMask philoxMask(float p, long seed, int layerIndex) {
         long key = layerKey(seed, layerIndex);
-        return (step, index) -> CounterRng.uniform(key, step, index) >= p;
+        return (step, index) -> philoxKeep(key, step, index, p);
+    }
+
+    /**
+     * Whether element {@code index} is kept at {@code step} under the layer key {@code key}:
+     * CounterRng.uniform(key, step, index) >= p. An element whose uniform equals p is kept. This and {@link #scale}
+     * and {@link #masked} are the one definition of dropout that the GPU kernel's reference
+     * (org.alexnetcuda.kernels.reference.DropoutReference) also runs.
+     */
+    public static boolean philoxKeep(long key, long step, long index, float p) {
+        return CounterRng.uniform(key, step, index) >= p;
+    }
+
+    /** The factor for kept elements, 1f / (1f - p) in float (infinite for p = 1, where nothing is kept). */
+    public static float scale(float p) {
+        return 1f / (1f - p);
+    }
+
+    /** One element: keep ? x * scale : 0. A dropped element is 0, not x * 0 (no NaN from an infinite x or scale). */
+    public static float masked(float x, boolean keep, float scale) {
+        return keep ? x * scale : 0f;
     }
 
     private static float checkP(String name, float p) {
@@ -115,7 +135,7 @@ public final class Dropout implements CpuLayer {
         long step = pass.step();
         Parallel.forRange(a.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                b[i] = mask.keep(step, i) ? a[i] * scale : 0f;
+                b[i] = masked(a[i], mask.keep(step, i), scale);
             }
         });
     }

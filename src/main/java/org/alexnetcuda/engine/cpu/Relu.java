@@ -18,6 +18,19 @@ public final class Relu implements CpuLayer {
         this.name = name;
     }
 
+    /**
+     * One element of the forward pass: x <= 0 ? 0 : x. NaN <= 0 is false, so NaN passes through; -0 becomes +0.
+     * Shared with the reference of the GPU kernel (org.alexnetcuda.kernels.reference.ReluReference).
+     */
+    public static float value(float x) {
+        return x <= 0f ? 0f : x;
+    }
+
+    /** One element of the backward pass from the forward output y: y > 0 ? dy : 0 (0 for a NaN y). */
+    public static float gradient(float y, float dy) {
+        return y > 0f ? dy : 0f;
+    }
+
     @Override
     public String name() {
         return name;
@@ -35,8 +48,7 @@ public final class Relu implements CpuLayer {
         float[] out = y.data;
         Parallel.forRange(in.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float v = in[i];
-                out[i] = v <= 0f ? 0f : v; // NaN <= 0 is false: NaN passes through
+                out[i] = value(in[i]);
             }
         });
     }
@@ -53,7 +65,7 @@ public final class Relu implements CpuLayer {
         float[] d = dx.data;
         Parallel.forRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                d[i] = out[i] > 0f ? g[i] : 0f;
+                d[i] = gradient(out[i], g[i]);
             }
         });
     }

@@ -21,6 +21,47 @@ public final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {
     }
 
+    /*
+     * The per-sample pieces, shared with the reference of the GPU kernels (org.alexnetcuda.kernels.reference.
+     * LossReference) so that one definition of each formula exists in Java. Sample s is z[base .. base + classes).
+     */
+
+    /** argmax_k z[base + k] with strict comparisons from k = 0: ties go to the first maximum (0 if z[base] is NaN). */
+    public static int argmax(float[] z, int base, int classes) {
+        int arg = 0;
+        float max = z[base];
+        for (int k = 1; k < classes; k++) {
+            if (z[base + k] > max) {
+                max = z[base + k];
+                arg = k;
+            }
+        }
+        return arg;
+    }
+
+    /**
+     * logsumexp of the sample given its maximum m: m + log(sum_k exp(z_k - m)) in double, summed in class order.
+     * With m the true maximum every term is in (0, 1], so nothing overflows.
+     */
+    public static double logSumExp(float[] z, int base, int classes, float max) {
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            sum += Math.exp((double) z[base + k] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /**
+     * The gradient of the batch-mean loss for one sample of a batch of n: d[dBase + k] = (float) ((exp(z_k - lse) -
+     * [k == label]) / n), rounded to float once. A label outside [0, classes) subtracts nothing.
+     */
+    public static void gradient(float[] z, int base, int classes, double lse, int label, int n, float[] d, int dBase) {
+        for (int k = 0; k < classes; k++) {
+            double p = Math.exp((double) z[base + k] - lse);
+            d[dBase + k] = (float) ((k == label ? p - 1 : p) / n);
+        }
+    }
+
     /** The summed loss over the batch and the number of correct top-1 predictions. */
     public record Result(double lossSum, int correct) {
     }
@@ -54,28 +95,13 @@ public final class SoftmaxCrossEntropy {
         Parallel.forEach(n, i -> {
             int base = i * classes;
             float[] z = logits.data;
-            int arg = 0;
-            float max = z[base];
-            for (int k = 1; k < classes; k++) {
-                if (z[base + k] > max) {
-                    max = z[base + k];
-                    arg = k;
-                }
-            }
-            double sum = 0;
-            for (int k = 0; k < classes; k++) {
-                sum += Math.exp((double) z[base + k] - max);
-            }
-            double lse = max + Math.log(sum);
+            int arg = argmax(z, base, classes);
+            double lse = logSumExp(z, base, classes, z[base + arg]);
             int label = labels[i];
             loss[i] = lse - z[base + label];
             hit[i] = arg == label;
             if (dLogits != null) {
-                float[] d = dLogits.data;
-                for (int k = 0; k < classes; k++) {
-                    double p = Math.exp((double) z[base + k] - lse);
-                    d[base + k] = (float) (((k == label ? p - 1 : p)) / n);
-                }
+                gradient(z, base, classes, lse, label, n, dLogits.data, base);
             }
         });
         double lossSum = 0;
