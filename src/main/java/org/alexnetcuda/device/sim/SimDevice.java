@@ -1,5 +1,12 @@
 package org.alexnetcuda.device.sim;
 
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.kernels.KernelLauncher;
+import org.alexnetcuda.kernels.reference.ByteBufferMemory;
+import org.alexnetcuda.kernels.reference.KernelMemory;
+import org.alexnetcuda.kernels.reference.ReferenceKernelLauncher;
+
 import java.util.Map;
 
 import org.alexnetcuda.device.Device;
@@ -22,6 +29,7 @@ public final class SimDevice implements Device {
     private final SimMemory memory;
     private final SimBlas blas;
     private final SimDnn dnn;
+    private final KernelLauncher kernels;
 
     /** A device with {@link SimMemory#DEFAULT_CAPACITY} bytes of memory. */
     public SimDevice() {
@@ -34,6 +42,19 @@ public final class SimDevice implements Device {
         memory = new SimMemory(calls, streams, capacityBytes);
         blas = new SimBlas(calls, memory, streams);
         dnn = new SimDnn(calls, memory, streams);
+        // Our kernels run as their Java references (kernels/reference), which the kernel tests check against the
+        // host build of the same .cu sources; launches go through the stream so that capture records them.
+        KernelMemory km = ByteBufferMemory.over((ptr, offset, count, elementBytes) ->
+                memory.bytes(((DevicePtr) ptr).plus(offset), count, elementBytes));
+        kernels = new ReferenceKernelLauncher(km, (stream, call, work) -> {
+            calls.enter(call);
+            streams.enqueue((Stream) stream, call, work);
+        });
+    }
+
+    @Override
+    public KernelLauncher kernels() {
+        return kernels;
     }
 
     @Override

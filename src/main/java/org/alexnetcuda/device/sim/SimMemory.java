@@ -199,6 +199,14 @@ public final class SimMemory implements DeviceMemory {
         return slice(ptr, bytes, 1, "pointer", Status.ILLEGAL_ADDRESS);
     }
 
+    /**
+     * As {@link #bytes(DevicePtr, long)} for an access by elements of {@code alignment} bytes, which the address
+     * must be a multiple of (else CUDA_ERROR_MISALIGNED_ADDRESS): the view kernel simulations read and write.
+     */
+    public ByteBuffer bytes(DevicePtr ptr, long bytes, int alignment) {
+        return slice(ptr, bytes, alignment, "kernel pointer", Status.ILLEGAL_ADDRESS);
+    }
+
     /** A view of {@code count} floats at ptr (4-byte aligned). */
     public FloatBuffer floats(DevicePtr ptr, long count) {
         return slice(ptr, 4 * count, 4, "float pointer", Status.ILLEGAL_ADDRESS).asFloatBuffer();
