@@ -13,7 +13,6 @@ import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Totals;
-import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.train.Trainer;
@@ -37,9 +36,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", paramLabel = "gpu|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA) or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
+            description = "Engine: gpu (CUDA), sim (the CUDA engine on a CPU simulator of the GPU: slow, for debugging) "
+                    + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
+
+    @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
+    boolean noGraph;
 
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     boolean json;
@@ -55,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         device.require();
         Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
         int n = test.size();
-        try (Engine engine = new CpuEngine(new EngineConfig(0f, 0f, 0, false), spec, params, null, test)) {
+        try (Engine engine = device.create(new EngineConfig(1e-3f, 0f, 0, false), spec, params, null, test, batchSize, !noGraph)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();
             List<String> names = test.classNames();

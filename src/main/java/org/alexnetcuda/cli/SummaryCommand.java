@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.cuda.DevicePool;
+import org.alexnetcuda.engine.cuda.MemoryPlan;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
@@ -27,6 +29,9 @@ public final class SummaryCommand implements Callable<Integer> {
             description = "Images kept in device memory, for the estimate (default: CIFAR-10's ${DEFAULT-VALUE}).")
     long datasetImages;
 
+    @Option(names = "--plan", description = "Also list every region of the CUDA engine's device pool with its offset.")
+    boolean plan;
+
     @Override
     public Integer call() {
         if (batchSize < 1) {
@@ -36,11 +41,20 @@ public final class SummaryCommand implements Callable<Integer> {
         System.out.print(table(spec, batchSize));
         MemoryEstimate mem = new MemoryEstimate(spec, batchSize, datasetImages, MemoryEstimate.DEFAULT_WORKSPACE);
         System.out.println();
-        System.out.println("Device memory for a training step at batch " + batchSize + " (estimate):");
+        System.out.println("Device memory for a training step at batch " + batchSize
+                + ": the CUDA engine's pool, one allocation (cuDNN workspace at its budget):");
         for (Map.Entry<String, Long> e : mem.parts().entrySet()) {
             System.out.printf("  %-46s %14s%n", e.getKey(), MemoryEstimate.mib(e.getValue()));
         }
         System.out.printf("  %-46s %14s%n", "total", MemoryEstimate.mib(mem.total()));
+        if (plan) {
+            System.out.println();
+            System.out.printf("  %-28s %16s %16s%n", "region", "offset", "bytes");
+            MemoryPlan p = new MemoryPlan(spec, batchSize, Math.toIntExact(datasetImages), 0, MemoryEstimate.DEFAULT_WORKSPACE);
+            for (DevicePool.Region r : p.pool.regions()) {
+                System.out.printf("  %-28s %,16d %,16d%n", r.name(), r.offset(), r.bytes());
+            }
+        }
         return ExitCodes.OK;
     }
 

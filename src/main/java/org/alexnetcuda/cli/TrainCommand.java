@@ -15,7 +15,6 @@ import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.model.XavierInit;
@@ -59,9 +58,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop (4-pixel padding) and horizontal flip before the resize.")
     boolean augment;
 
-    @Option(names = "--device", paramLabel = "gpu|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA) or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
+            description = "Engine: gpu (CUDA), sim (the CUDA engine on a CPU simulator of the GPU: slow, for debugging) "
+                    + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
+
+    @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
+    boolean noGraph;
 
     @Option(names = "--init-from", paramLabel = "FILE",
             description = "Start from these weights (safetensors, the notebook's state_dict names) instead of Xavier init.")
@@ -93,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
             XavierInit.initialize(spec, initial, seed);
         }
         EngineConfig cfg = new EngineConfig(lr, weightDecay, seed, augment);
-        try (Engine engine = new CpuEngine(cfg, spec, initial, splits.train(), splits.test())) {
+        try (Engine engine = device.create(cfg, spec, initial, splits.train(), splits.test(), batchSize, !noGraph)) {
             log.printf("alexnet-cuda: %s; %,d parameters; input %dx%d; %d training and %d test images; batch %d%n",
                     engine.description(), spec.parameterCount(), spec.inputSize(), spec.inputSize(),
                     splits.train().size(), splits.test().size(), batchSize);

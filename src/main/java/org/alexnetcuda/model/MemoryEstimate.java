@@ -1,48 +1,40 @@
 package org.alexnetcuda.model;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.cuda.MemoryPlan;
 
 /**
- * The device memory one training step needs, by kind, from the network and the batch size:
- * <ul>
- * <li>parameters, their gradients and Adam's two moments: 4 x P floats;</li>
- * <li>the input batch and every layer's output, kept for backward (float NCHW);</li>
- * <li>activation gradients: two ping-pong buffers of the largest layer output (backward needs only dy and dx);</li>
- * <li>the uint8 dataset resident on the device (3072 bytes and a label per image);</li>
- * <li>the cuDNN workspace budget.</li>
- * </ul>
+ * The device memory a training step needs, by kind: the CUDA engine's own {@link MemoryPlan} for the network,
+ * the batch size and the dataset, with the cuDNN workspace at its budget. The engine allocates exactly the plan
+ * (with the workspace its chosen algorithms need, at most the budget), so this is an upper bound by at most the
+ * unused part of the budget.
  */
 public final class MemoryEstimate {
     public static final long DEFAULT_WORKSPACE = 256L << 20;
 
     private final Map<String, Long> parts = new LinkedHashMap<>();
+    private final long total;
 
     public MemoryEstimate(NetworkSpec spec, int batch, long datasetImages, long workspaceBytes) {
-        long params = spec.parameterCount();
-        parts.put("parameters, gradients, Adam m and v", 4 * 4 * params);
-        List<Shape> out = spec.outputShapes(batch);
-        long acts = spec.inputShape(batch).size();
-        long largest = 0;
-        for (Shape s : out) {
-            acts += s.size();
-            largest = Math.max(largest, s.size());
-        }
-        parts.put("activations (input and every layer output)", 4 * acts);
-        parts.put("activation gradients (2 x largest output)", 4 * 2 * largest);
-        parts.put("dataset (uint8, " + datasetImages + " images)", datasetImages * (3 * 32 * 32 + 1));
-        parts.put("cuDNN workspace budget", workspaceBytes);
+        MemoryPlan plan = new MemoryPlan(spec, batch, Math.toIntExact(datasetImages), 0, workspaceBytes);
+        long[] g = plan.groupBytes();
+        parts.put("parameters, gradients, Adam m and v", g[0]);
+        parts.put("activations (input and every layer output)", g[1]);
+        parts.put("activation gradients (2 x largest output)", g[2]);
+        parts.put("dataset (uint8, " + datasetImages + " images)", g[3]);
+        parts.put("cuDNN workspace budget", g[4]);
+        total = plan.totalBytes();
     }
 
     public Map<String, Long> parts() {
         return parts;
     }
 
+    /** The pool's total, alignment and the small buffers (labels, totals, ...) included. */
     public long total() {
-        return parts.values().stream().mapToLong(Long::longValue).sum();
+        return total;
     }
 
     public static String mib(long bytes) {

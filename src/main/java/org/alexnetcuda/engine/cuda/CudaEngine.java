@@ -42,8 +42,7 @@ public final class CudaEngine implements Engine {
     private final boolean useGraphs;
     private final AdamKernels.Hyperparameters adamHyper;
     private final DevicePool pool;
-    private final DevicePool.Plan planned;
-    private final MemoryLayout mem;
+    private final MemoryPlan mem;
     private final int trainCount;
     private final int testCount;
 
@@ -53,30 +52,7 @@ public final class CudaEngine implements Engine {
     private GraphExec evalGraph;
     private long steps;
     private final Stream stream;
-
-    /** Where each tensor lives in the pool. */
-    private static final class MemoryLayout {
-        DevicePool.Region params;
-        DevicePool.Region grads;
-        DevicePool.Region adamM;
-        DevicePool.Region adamV;
-        DevicePool.Region adamState;
-        DevicePool.Region[] activations;
-        DevicePool.Region[] activationGrads;
-        DevicePool.Region labels;
-        DevicePool.Region sampleLoss;
-        DevicePool.Region sampleCorrect;
-        DevicePool.Region trainTotals;
-        DevicePool.Region evalTotals;
-        DevicePool.Region confusion;
-        DevicePool.Region perm;
-        DevicePool.Region batchStart;
-        DevicePool.Region trainImages;
-        DevicePool.Region trainLabels;
-        DevicePool.Region testImages;
-        DevicePool.Region testLabels;
-        DevicePool.Region workspace;
-    }
+    private boolean ownsDevice;
 
     /**
      * Plans and allocates the pool, uploads the datasets and the initial parameters, and prepares every layer
@@ -113,9 +89,8 @@ public final class CudaEngine implements Engine {
         for (CudaLayer l : layers) {
             workspace = Math.max(workspace, l.prepare(maxBatch, workspaceLimit));
         }
-        this.planned = new DevicePool.Plan();
-        this.mem = layout(planned, workspace);
-        this.pool = new DevicePool(device.memory(), planned);
+        this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace);
+        this.pool = new DevicePool(device.memory(), mem.pool);
         bind();
         upload(initial, train, test);
     }
@@ -145,46 +120,9 @@ public final class CudaEngine implements Engine {
         return new Flatten(l.name(), ctx, in);
     }
 
-    /** Plans every region of the pool; the plan is kept so that `summary` and reports can show it. */
-    private MemoryLayout layout(DevicePool.Plan p, long workspace) {
-        MemoryLayout m = new MemoryLayout();
-        long pBytes = 4L * paramCount;
-        // Parameters, gradients and Adam moments back to back, each in state_dict order.
-        m.params = p.add("parameters", pBytes);
-        m.grads = p.add("gradients", pBytes);
-        m.adamM = p.add("adam m", pBytes);
-        m.adamV = p.add("adam v", pBytes);
-        m.adamState = p.add("adam state", AdamKernels.STATE_BYTES);
-        List<Shape> outs = spec.outputShapes(maxBatch);
-        m.activations = new DevicePool.Region[outs.size() + 1];
-        m.activations[0] = p.add("input", 4 * spec.inputShape(maxBatch).size());
-        long largest = 0;
-        for (int i = 0; i < outs.size(); i++) {
-            m.activations[i + 1] = p.add(spec.layers().get(i).name(), 4 * outs.get(i).size());
-            largest = Math.max(largest, outs.get(i).size());
-        }
-        // Backward needs only dy and dx at a time: two buffers of the largest output, used in turn.
-        m.activationGrads = new DevicePool.Region[] {p.add("activation gradient A", 4 * largest),
-                p.add("activation gradient B", 4 * largest)};
-        m.labels = p.add("labels", 4L * maxBatch);
-        m.sampleLoss = p.add("sample loss", 8L * maxBatch);
-        m.sampleCorrect = p.add("sample correct", 4L * maxBatch);
-        m.trainTotals = p.add("train totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
-        m.evalTotals = p.add("eval totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
-        m.confusion = p.add("confusion", 8L * classes * classes);
-        m.perm = p.add("permutation", 4L * Math.max(trainCount, testCount));
-        m.batchStart = p.add("batch start", 4);
-        m.trainImages = p.add("train images", (long) trainCount * Cifar10Dataset.IMAGE_BYTES);
-        m.trainLabels = p.add("train labels", trainCount);
-        m.testImages = p.add("test images", (long) testCount * Cifar10Dataset.IMAGE_BYTES);
-        m.testLabels = p.add("test labels", testCount);
-        m.workspace = p.add("cudnn workspace", workspace);
-        return m;
-    }
-
     /** The pool's regions, for `summary` and reports. */
     public List<DevicePool.Region> memoryPlan() {
-        return planned.regions();
+        return mem.pool.regions();
     }
 
     private DevicePtr ptr(DevicePool.Region r) {
@@ -206,11 +144,11 @@ public final class CudaEngine implements Engine {
         m.setD32(ptr(mem.adamV), 0, paramCount, stream);
         m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, config.learningRate()), 0, AdamKernels.STATE_BYTES, stream);
         if (train != null) {
-            m.copyToDevice(ptr(mem.trainImages), train.images(), 0, trainCount * Cifar10Dataset.IMAGE_BYTES, stream);
+            m.copyToDevice(ptr(mem.trainImages), train.images(), 0, trainCount * MemoryPlan.IMAGE_BYTES, stream);
             m.copyToDevice(ptr(mem.trainLabels), train.labels(), 0, trainCount, stream);
         }
         if (test != null) {
-            m.copyToDevice(ptr(mem.testImages), test.images(), 0, testCount * Cifar10Dataset.IMAGE_BYTES, stream);
+            m.copyToDevice(ptr(mem.testImages), test.images(), 0, testCount * MemoryPlan.IMAGE_BYTES, stream);
             m.copyToDevice(ptr(mem.testLabels), test.labels(), 0, testCount, stream);
         }
         resetTotals();
@@ -219,7 +157,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public String description() {
-        return "gpu (" + device.name() + (useGraphs ? ", CUDA graphs" : ", eager") + ")";
+        return "CUDA engine on " + device.name() + (useGraphs ? ", CUDA graphs" : ", eager");
     }
 
     @Override
@@ -422,5 +360,14 @@ public final class CudaEngine implements Engine {
         layers.forEach(CudaLayer::close);
         pool.close();
         device.streams().destroy(stream);
+        if (ownsDevice) {
+            device.close();
+        }
+    }
+
+    /** Makes {@link #close} close the device too, for an engine that was handed a device of its own. */
+    public CudaEngine closingDevice() {
+        ownsDevice = true;
+        return this;
     }
 }

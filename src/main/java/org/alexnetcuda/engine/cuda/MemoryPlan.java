@@ -1,0 +1,99 @@
+package org.alexnetcuda.engine.cuda;
+
+import java.util.List;
+
+import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.kernels.AdamKernels;
+import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
+import org.alexnetcuda.model.NetworkSpec;
+
+/**
+ * Every region of the CUDA engine's device pool for a network, a batch size and a dataset, in pool order:
+ * <ul>
+ * <li>parameters, gradients, Adam m and v: four blocks of P floats, each in state_dict order, so one memset
+ *     zeroes the gradients and one Adam launch updates the model;</li>
+ * <li>Adam's device state (step, learning rate, bias corrections);</li>
+ * <li>the input batch and every layer's output at the largest batch, kept for backward;</li>
+ * <li>two activation-gradient buffers of the largest output (backward needs only dy and dx at a time);</li>
+ * <li>labels, per-sample loss and correctness, the train and eval totals, the confusion matrix;</li>
+ * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch);</li>
+ * <li>the uint8 training and test images and labels;</li>
+ * <li>the cuDNN workspace.</li>
+ * </ul>
+ * {@code summary} prints it, and the engine allocates exactly it.
+ */
+public final class MemoryPlan {
+    public final DevicePool.Plan pool = new DevicePool.Plan();
+    final DevicePool.Region params;
+    final DevicePool.Region grads;
+    final DevicePool.Region adamM;
+    final DevicePool.Region adamV;
+    final DevicePool.Region adamState;
+    final DevicePool.Region[] activations;
+    final DevicePool.Region[] activationGrads;
+    final DevicePool.Region labels;
+    final DevicePool.Region sampleLoss;
+    final DevicePool.Region sampleCorrect;
+    final DevicePool.Region trainTotals;
+    final DevicePool.Region evalTotals;
+    final DevicePool.Region confusion;
+    final DevicePool.Region perm;
+    final DevicePool.Region batchStart;
+    final DevicePool.Region trainImages;
+    final DevicePool.Region trainLabels;
+    final DevicePool.Region testImages;
+    final DevicePool.Region testLabels;
+    final DevicePool.Region workspace;
+
+    /** Bytes of one CIFAR-10 image in device memory (uint8, 3 x 32 x 32). */
+    public static final int IMAGE_BYTES = 3 * 32 * 32;
+
+    public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes) {
+        long pBytes = 4 * spec.parameterCount();
+        params = pool.add("parameters", pBytes);
+        grads = pool.add("gradients", pBytes);
+        adamM = pool.add("adam m", pBytes);
+        adamV = pool.add("adam v", pBytes);
+        adamState = pool.add("adam state", AdamKernels.STATE_BYTES);
+        List<Shape> outs = spec.outputShapes(maxBatch);
+        activations = new DevicePool.Region[outs.size() + 1];
+        activations[0] = pool.add("input", 4 * spec.inputShape(maxBatch).size());
+        long largest = 0;
+        for (int i = 0; i < outs.size(); i++) {
+            activations[i + 1] = pool.add(spec.layers().get(i).name(), 4 * outs.get(i).size());
+            largest = Math.max(largest, outs.get(i).size());
+        }
+        activationGrads = new DevicePool.Region[] {pool.add("activation gradient A", 4 * largest),
+                pool.add("activation gradient B", 4 * largest)};
+        int classes = spec.outputShape(1).c();
+        labels = pool.add("labels", 4L * maxBatch);
+        sampleLoss = pool.add("sample loss", 8L * maxBatch);
+        sampleCorrect = pool.add("sample correct", 4L * maxBatch);
+        trainTotals = pool.add("train totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
+        evalTotals = pool.add("eval totals", 8L * SoftmaxCrossEntropyKernels.TOTALS);
+        confusion = pool.add("confusion", 8L * classes * classes);
+        perm = pool.add("permutation", 4L * Math.max(trainCount, testCount));
+        batchStart = pool.add("batch start", 4);
+        trainImages = pool.add("train images", (long) trainCount * IMAGE_BYTES);
+        trainLabels = pool.add("train labels", trainCount);
+        testImages = pool.add("test images", (long) testCount * IMAGE_BYTES);
+        testLabels = pool.add("test labels", testCount);
+        workspace = pool.add("cudnn workspace", workspaceBytes);
+    }
+
+    /** The regions in five groups, for reports: {parameters and optimizer, activations, gradients of activations, dataset, workspace and small buffers}. */
+    public long[] groupBytes() {
+        long paramsAndOpt = params.bytes() + grads.bytes() + adamM.bytes() + adamV.bytes() + adamState.bytes();
+        long acts = 0;
+        for (DevicePool.Region r : activations) {
+            acts += r.bytes();
+        }
+        long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes();
+        long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes();
+        return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes()};
+    }
+
+    public long totalBytes() {
+        return pool.totalBytes();
+    }
+}
