@@ -7,7 +7,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.model.NetworkSpec;
-import org.alexnetcuda.train.CpuBenchmark;
+import org.alexnetcuda.device.sim.SimDevice;
+import org.alexnetcuda.train.Benchmark;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,9 +29,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "5", description = "Steps measured (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--device", paramLabel = "gpu|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA) or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
+            description = "Engine: gpu (CUDA), sim (the CUDA engine on the CPU simulator; times are simulated) or cpu "
+                    + "(the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
+
+    @Option(names = "--no-graph", description = "Time eager GPU steps instead of replayed CUDA graphs.")
+    boolean noGraph;
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
@@ -42,7 +47,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         NetworkSpec spec = model.network();
         device.require();
-        CpuBenchmark.Result r = CpuBenchmark.run(spec, batchSize, warmup, steps, 1);
+        Benchmark.Result r = switch (device) {
+            case cpu -> Benchmark.runCpu(spec, batchSize, warmup, steps, 1);
+            case sim -> {
+                try (SimDevice dev = new SimDevice()) {
+                    yield Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph);
+                }
+            }
+            case gpu -> throw new IllegalStateException("unreachable: require() refused the GPU");
+        };
         if (json) {
             System.out.println(toJson(r));
         } else {
@@ -51,13 +64,14 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void print(CpuBenchmark.Result r) {
-        System.out.printf("engine %s, batch %d, input %dx%d, %d warm-up and %d measured steps%n", r.engine(),
-                r.batchSize(), r.inputSize(), r.inputSize(), r.warmup(), r.steps());
+    private static void print(Benchmark.Result r) {
+        System.out.printf("engine %s, batch %d, input %dx%d, %d warm-up and %d measured steps%s%n", r.engine(),
+                r.batchSize(), r.inputSize(), r.inputSize(), r.warmup(), r.steps(),
+                r.simulated() ? " (SIMULATED: host times of the CPU simulator, not GPU times)" : "");
         System.out.printf("%-10s %-18s %12s %12s%n", "layer", "type", "forward ms", "backward ms");
         double f = 0;
         double b = 0;
-        for (CpuBenchmark.LayerTime t : r.layers()) {
+        for (Benchmark.LayerTime t : r.layers()) {
             System.out.printf("%-10s %-18s %12.2f %12.2f%n", t.name(), t.type(), t.forwardMs(), t.backwardMs());
             f += t.forwardMs();
             b += t.backwardMs();
@@ -68,10 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf("inference: %.1f ms per batch, %.1f images/s%n", r.inferenceBatchMs(), r.inferenceImagesPerSecond());
     }
 
-    static String toJson(CpuBenchmark.Result r) {
+    static String toJson(Benchmark.Result r) {
         JsonObject o = new JsonObject();
         o.addProperty("program", "alexnet-cuda");
         o.addProperty("engine", r.engine());
+        o.addProperty("simulated", r.simulated());
         o.addProperty("batch_size", r.batchSize());
         o.addProperty("input_size", r.inputSize());
         o.addProperty("precision", "fp32");
@@ -83,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.addProperty("inference_images_per_second", r.inferenceImagesPerSecond());
         o.addProperty("train_gflops", r.trainGflops());
         JsonArray layers = new JsonArray();
-        for (CpuBenchmark.LayerTime t : r.layers()) {
+        for (Benchmark.LayerTime t : r.layers()) {
             JsonObject l = new JsonObject();
             l.addProperty("name", t.name());
             l.addProperty("type", t.type());

@@ -109,6 +109,12 @@ class CliTest {
         assertTrue(o.get("inference_images_per_second").getAsDouble() > 0);
         assertEquals(0, run("bench", "--device", "cpu", "--input-size", "67", "--batch-size", "4", "--warmup", "0",
                 "--steps", "1").code());
+        // The CUDA engine on the simulator: the same report, marked simulated.
+        Run sim = run("bench", "--device", "sim", "--input-size", "67", "--batch-size", "4", "--warmup", "0", "--steps", "1", "--json");
+        assertEquals(0, sim.code(), sim.err());
+        JsonObject s = JsonParser.parseString(sim.out().strip()).getAsJsonObject();
+        assertTrue(s.get("simulated").getAsBoolean());
+        assertEquals(22, s.getAsJsonArray("layers").size());
     }
 
     @Test

@@ -260,16 +260,29 @@ public final class CudaEngine implements Engine {
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
                 trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), null, null);
         forward(n, true);
-        int last = layers.size();
-        DevicePtr dLogits = ptr(mem.activationGrads[last % 2]);
-        ctx.loss.forwardBackward(stream, dLogits, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), ptr(mem.activations[last]),
-                ptr(mem.labels), n, classes);
-        ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
-        for (int i = last - 1; i >= 0; i--) {
-            DevicePtr dy = ptr(mem.activationGrads[(i + 1) % 2]);
-            DevicePtr dx = i == 0 ? null : ptr(mem.activationGrads[i % 2]);
-            layers.get(i).backward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), dy, dx);
+        enqueueLoss(n);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            backwardLayer(i, n);
         }
+        enqueueAdam();
+    }
+
+    /** Softmax cross-entropy of the logits: dL/dlogits into the gradient buffer of the last layer, totals updated. */
+    private void enqueueLoss(int n) {
+        int last = layers.size();
+        ctx.loss.forwardBackward(stream, ptr(mem.activationGrads[last % 2]), ptr(mem.sampleLoss), ptr(mem.sampleCorrect),
+                ptr(mem.activations[last]), ptr(mem.labels), n, classes);
+        ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
+    }
+
+    /** Layer i backward: dy and dx alternate between the two activation-gradient buffers; no dx for the first layer. */
+    private void backwardLayer(int i, int n) {
+        DevicePtr dy = ptr(mem.activationGrads[(i + 1) % 2]);
+        DevicePtr dx = i == 0 ? null : ptr(mem.activationGrads[i % 2]);
+        layers.get(i).backward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), dy, dx);
+    }
+
+    private void enqueueAdam() {
         ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
                 paramCount, adamHyper);
     }
@@ -332,6 +345,98 @@ public final class CudaEngine implements Engine {
     public void writeParameters(ParameterStore from) {
         device.memory().copyToDevice(ptr(mem.params), from.values, 0, paramCount, stream);
         device.streams().synchronize(stream);
+    }
+
+    /**
+     * Milliseconds per training step over {@code steps} steps on training samples order[0..n), timed by device
+     * events around the steps (graph replay when enabled), after the caller's warm-up.
+     */
+    public double timeTrainSteps(int[] order, int n, int steps) {
+        var streams = device.streams();
+        var start = streams.createEvent();
+        var end = streams.createEvent();
+        try {
+            streams.record(start, stream);
+            for (int s = 0; s < steps; s++) {
+                trainStep(order, 0, n);
+            }
+            streams.record(end, stream);
+            streams.synchronize(end);
+            return streams.elapsedMillis(start, end) / steps;
+        } finally {
+            streams.destroy(start);
+            streams.destroy(end);
+        }
+    }
+
+    /** Milliseconds per evaluation batch of n test samples, timed by device events. */
+    public double timeEvalBatches(int n, int steps) {
+        var streams = device.streams();
+        var start = streams.createEvent();
+        var end = streams.createEvent();
+        try {
+            streams.record(start, stream);
+            for (int s = 0; s < steps; s++) {
+                evalBatch(null, 0, n);
+            }
+            streams.record(end, stream);
+            streams.synchronize(end);
+            return streams.elapsedMillis(start, end) / steps;
+        } finally {
+            streams.destroy(start);
+            streams.destroy(end);
+        }
+    }
+
+    /**
+     * Each layer's forward and backward milliseconds, {forward[], backward[]}, averaged over {@code steps} eager
+     * training steps with an event before and after every layer (as {@code caffe time}). Eager, so the layers can be
+     * told apart; a graph-replayed step is a little faster than the sum.
+     */
+    public double[][] profileLayers(int[] order, int n, int repeats) {
+        var streams = device.streams();
+        int count = layers.size();
+        var fwdEvents = new org.alexnetcuda.device.Handles.Event[count + 1];
+        var bwdEvents = new org.alexnetcuda.device.Handles.Event[count + 1];
+        for (int i = 0; i <= count; i++) {
+            fwdEvents[i] = streams.createEvent();
+            bwdEvents[i] = streams.createEvent();
+        }
+        double[][] ms = new double[2][count];
+        try {
+            uploadOrder(order);
+            prepareBatchSize(n);
+            for (int s = 0; s < repeats; s++) {
+                device.memory().setD32(ptr(mem.batchStart), 0, 1, stream);
+                device.memory().setD32(ptr(mem.grads), 0, paramCount, stream);
+                ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages),
+                        ptr(mem.trainLabels), trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), null, null);
+                streams.record(fwdEvents[0], stream);
+                for (int i = 0; i < count; i++) {
+                    layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), true);
+                    streams.record(fwdEvents[i + 1], stream);
+                }
+                enqueueLoss(n);
+                streams.record(bwdEvents[count], stream);
+                for (int i = count - 1; i >= 0; i--) {
+                    backwardLayer(i, n);
+                    streams.record(bwdEvents[i], stream);
+                }
+                enqueueAdam();
+                steps++;
+                streams.synchronize(stream);
+                for (int i = 0; i < count; i++) {
+                    ms[0][i] += streams.elapsedMillis(fwdEvents[i], fwdEvents[i + 1]) / repeats;
+                    ms[1][i] += streams.elapsedMillis(bwdEvents[i + 1], bwdEvents[i]) / repeats;
+                }
+            }
+        } finally {
+            for (int i = 0; i <= count; i++) {
+                streams.destroy(fwdEvents[i]);
+                streams.destroy(bwdEvents[i]);
+            }
+        }
+        return ms;
     }
 
     /** The output of layer i after the last forward pass (tests compare it with the CPU engine). */

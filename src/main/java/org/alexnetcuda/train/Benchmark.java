@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.data.Cifar10Dataset;
+import org.alexnetcuda.device.Device;
+import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.cuda.CudaEngine;
+import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.Adam;
@@ -14,12 +19,14 @@ import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
 
 /**
- * Steady-state speed of the CPU engine, like {@code caffe time}: full training steps (forward, loss, backward,
- * Adam) and inference batches on a random batch already in memory (the preprocessing is left out, as the
- * PyTorch baseline leaves its DataLoader out), after warm-up, with each layer's forward and backward time.
+ * Steady-state speed of an engine, like {@code caffe time}: full training steps (forward, loss, backward, Adam) and
+ * inference batches after warm-up, with each layer's forward and backward time. The CPU engine runs on a random
+ * batch already in memory (its preprocessing left out, as the PyTorch baseline leaves its DataLoader out); the
+ * CUDA engine gathers and preprocesses its batch on the device from a random uint8 dataset there, as in training,
+ * and is timed by device events (on the simulator these are host times, marked simulated).
  */
-public final class CpuBenchmark {
-    private CpuBenchmark() {
+public final class Benchmark {
+    private Benchmark() {
     }
 
     /** One layer's mean milliseconds per training step. */
@@ -27,7 +34,7 @@ public final class CpuBenchmark {
     }
 
     /** What a benchmark measured. */
-    public record Result(String engine, int batchSize, int inputSize, int warmup, int steps, double trainStepMs,
+    public record Result(String engine, boolean simulated, int batchSize, int inputSize, int warmup, int steps, double trainStepMs,
                          double inferenceBatchMs, double forwardGflopPerImage, List<LayerTime> layers) {
         public double trainImagesPerSecond() {
             return batchSize * 1000.0 / trainStepMs;
@@ -43,7 +50,39 @@ public final class CpuBenchmark {
         }
     }
 
-    public static Result run(NetworkSpec spec, int batch, int warmup, int steps, long seed) {
+    /** The CUDA engine on a device: graph-replayed steps for the throughput, eager profiled steps per layer. */
+    public static Result runCuda(Device device, NetworkSpec spec, int batch, int warmup, int steps, long seed, boolean graphs) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] images = new byte[batch * Cifar10Dataset.IMAGE_BYTES];
+        byte[] labels = new byte[batch];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (byte) rnd.nextInt(256);
+        }
+        for (int i = 0; i < batch; i++) {
+            labels[i] = (byte) rnd.nextInt(spec.outputShape(1).c());
+        }
+        Cifar10Dataset data = new Cifar10Dataset(images, labels);
+        ParameterStore store = spec.newParameterStore();
+        XavierInit.initialize(spec, store, seed);
+        try (CudaEngine e = new CudaEngine(device, new EngineConfig(1e-3f, 0f, seed, false), spec, store, data, data,
+                batch, MemoryEstimate.DEFAULT_WORKSPACE, graphs)) {
+            int[] order = null;
+            e.timeTrainSteps(order, batch, Math.max(warmup, 1));
+            double stepMs = e.timeTrainSteps(order, batch, steps);
+            e.timeEvalBatches(batch, Math.max(warmup, 1));
+            double inferMs = e.timeEvalBatches(batch, steps);
+            double[][] perLayer = e.profileLayers(order, batch, steps);
+            List<LayerTime> times = new ArrayList<>();
+            for (int i = 0; i < spec.layers().size(); i++) {
+                times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), perLayer[0][i], perLayer[1][i]));
+            }
+            return new Result(e.description(), device.name().equals("simulator"), batch, spec.inputSize(), warmup, steps,
+                    stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9, times);
+        }
+    }
+
+    /** The CPU reference engine on a random batch in memory. */
+    public static Result runCpu(NetworkSpec spec, int batch, int warmup, int steps, long seed) {
         ParameterStore store = spec.newParameterStore();
         XavierInit.initialize(spec, store, seed);
         CpuNetwork net = new CpuNetwork(spec, store, seed);
@@ -83,7 +122,7 @@ public final class CpuBenchmark {
             times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), fwd[i] / 1e6 / steps,
                     bwd[i] / 1e6 / steps));
         }
-        return new Result("cpu", batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
+        return new Result("cpu", false, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
                 spec.forwardFlopsPerSample() / 1e9, times);
     }
 
