@@ -4,6 +4,7 @@
  * handles), each printing what it received so the test can check that arguments passed through unchanged.
  * cublasDgemm_v2 is deliberately absent: the test calls it to see the forwarder's missing-function path.
  */
+#include <stddef.h>
 #include <stdio.h>
 
 static int token;
@@ -32,6 +33,11 @@ int cublasGetProperty(int type, int *value)
 {
     *value = type == 0 ? 13 : type == 1 ? 1 : 7;
     return 0;
+}
+
+size_t cublasGetCudartVersion(void)
+{
+    return 13010;
 }
 
 int cublasGetVersion_v2(void *handle, int *version)

@@ -18,7 +18,9 @@ import org.alexnetcuda.device.host.LibrarySearch.Found;
  * is in use; or the one-line reason the GPU engine cannot run here.
  */
 public final class DeviceReport {
-    private static final Pattern KERNEL_MODULE = Pattern.compile("Kernel Module\\s+(\\S+)");
+    /** The version in "NVRM version: NVIDIA UNIX [Open ]Kernel Module [for x86_64]  550.54.14  ...". */
+    private static final Pattern KERNEL_MODULE =
+            Pattern.compile("Kernel Module.*?\\s(\\d+\\.\\d+(?:\\.\\d+)?)(?:\\s|$)");
 
     private final List<String> lines;
     private final Optional<String> problem;
