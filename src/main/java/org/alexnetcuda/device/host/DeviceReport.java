@@ -49,11 +49,15 @@ public final class DeviceReport {
         HostFindings f = probe.findings();
         HostProbe.Versions v = probe.versions();
         List<String> out = new ArrayList<>();
-        String driverFile = maps.first("libcuda.so").map(Path::toString)
-                .orElse(libs.driver().map(d -> d.file().toString()).orElse("not found"));
-        out.add("driver: " + (kernelModule != null ? "NVIDIA " + kernelModule + ", " : "")
-                + (f.driverCuda() > 0 ? "supports CUDA " + CudaVersions.cuda(f.driverCuda()) : "CUDA version unknown")
-                + " (" + driverFile + ")");
+        Optional<String> driverFile = maps.first("libcuda.so").map(Path::toString)
+                .or(() -> libs.driver().map(d -> d.file().toString()));
+        if (driverFile.isEmpty() && f.driverCuda() <= 0) {
+            out.add("driver: not found (no libcuda.so.1)");
+        } else {
+            out.add("driver: " + (kernelModule != null ? "NVIDIA " + kernelModule + ", " : "")
+                    + (f.driverCuda() > 0 ? "supports CUDA " + CudaVersions.cuda(f.driverCuda())
+                    : "CUDA version unknown") + " (" + driverFile.orElse("libcuda.so.1") + ")");
+        }
         for (GpuProbe.Gpu g : gpus) {
             out.add(g.toString());
         }
