@@ -25,6 +25,9 @@ import jcuda.driver.JCudaDriver;
  * (JCuda pins it with GetPrimitiveArrayCritical for the call). For a pageable destination the call returns
  * only once the copy is complete (same page), and after the first synchronisation it has nothing else to wait
  * for, so the critical region is short. The final cuStreamSynchronize keeps the interface's promise.
+ *
+ * <p>Neither direction may be used while a stream is being captured (pageable host memory cannot be part of a
+ * graph); the driver refuses it, and the refusal becomes a DeviceException.
  */
 final class JCudaMemory implements DeviceMemory {
     private final JCudaContext context;
@@ -152,8 +155,8 @@ final class JCudaMemory implements DeviceMemory {
 
     private static void checkRange(int length, int offset, int count) {
         if (offset < 0 || count < 0 || offset > length - count) {
-            throw new IndexOutOfBoundsException("elements " + offset + ".." + ((long) offset + count) + " of an array of "
-                    + length);
+            throw new IndexOutOfBoundsException("elements " + offset + ".." + ((long) offset + count)
+                    + " of an array of " + length);
         }
     }
 }

@@ -80,8 +80,8 @@ class CudaLibrariesTest {
         Path c13 = lib("usr/lib/x86_64-linux-gnu", "libcublas.so.13");
         Path dnn = lib("usr/lib/x86_64-linux-gnu", "libcudnn.so.9");
         lib("usr/lib/x86_64-linux-gnu", "libcudnn_ops.so.9");
-        LdCache cache = LdCache.parse("\tlibcublas.so.13 (libc6,x86-64) => " + c13 + "\n\tlibcudnn.so.9 (libc6,x86-64) => "
-                + dnn + "\n");
+        LdCache cache = LdCache.parse("\tlibcublas.so.13 (libc6,x86-64) => " + c13
+                + "\n\tlibcudnn.so.9 (libc6,x86-64) => " + dnn + "\n");
         HostLibraries h = prepare(Map.of(), cache, true, Set.of());
         assertEquals(CublasRoute.CUBLAS_13_FORWARDED, h.cublasRoute());
         assertEquals(List.of("libcublas12to13.so"), loaded, "only the forwarder needs loading by path");

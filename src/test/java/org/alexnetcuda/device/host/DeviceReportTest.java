@@ -66,8 +66,8 @@ class DeviceReportTest {
                 + "forwarder)"), r.lines().toString());
         assertTrue(r.lines().contains("cuBLAS: 13.1.0 (built for CUDA 13.0), /venv/nvidia/cu13/lib/libcublas.so.13 "
                 + "[found via Python venv], through /tmp/x/libcublas12to13.so"), r.lines().toString());
-        assertTrue(r.lines().contains("note: libcudnn_engines_runtime_compiled.so.9 at /x did not load: libnvrtc.so.13: "
-                + "cannot open"), r.lines().toString());
+        assertTrue(r.lines().contains("note: libcudnn_engines_runtime_compiled.so.9 at /x did not load: "
+                + "libnvrtc.so.13: cannot open"), r.lines().toString());
         assertTrue(r.problem().orElseThrow().startsWith("only cuBLAS 13 (libcublas.so.13) was found, and it needs a "
                 + "driver for CUDA 13.0"), r.problem().toString());
     }

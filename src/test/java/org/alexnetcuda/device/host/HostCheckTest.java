@@ -115,7 +115,8 @@ class HostCheckTest {
     @Test
     void aLibraryThatDoesNotLoad() {
         String p = only(HostFindings.healthy().withLoadFailures(List.of(
-                "libcudnn.so.9 at /x/libcudnn.so.9 did not load: libcudnn_graph.so.9: cannot open shared object file")));
+                "libcudnn.so.9 at /x/libcudnn.so.9 did not load: libcudnn_graph.so.9: cannot open shared object "
+                        + "file")));
         assertTrue(p.startsWith("libcudnn.so.9 at /x/libcudnn.so.9 did not load"), p);
         assertTrue(p.contains("ldd"), p);
     }
