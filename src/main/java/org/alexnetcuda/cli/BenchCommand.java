@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.model.NetworkSpec;
-import org.alexnetcuda.device.sim.SimDevice;
+import org.alexnetcuda.device.Device;
 import org.alexnetcuda.train.Benchmark;
 
 import picocli.CommandLine.Command;
@@ -46,16 +46,16 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size and --steps must be at least 1, --warmup at least 0");
         }
         NetworkSpec spec = model.network();
-        device.require();
-        Benchmark.Result r = switch (device) {
-            case cpu -> Benchmark.runCpu(spec, batchSize, warmup, steps, 1);
-            case sim -> {
-                try (SimDevice dev = new SimDevice()) {
-                    yield Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph);
-                }
+        Benchmark.Result r;
+        Device dev = device.open();
+        try {
+            r = dev == null ? Benchmark.runCpu(spec, batchSize, warmup, steps, 1)
+                    : Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph);
+        } finally {
+            if (dev != null) {
+                dev.close();
             }
-            case gpu -> throw new IllegalStateException("unreachable: require() refused the GPU");
-        };
+        }
         if (json) {
             System.out.println(toJson(r));
         } else {

@@ -2,7 +2,9 @@ package org.alexnetcuda.cli;
 
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
-import org.alexnetcuda.device.GpuProbe;
+import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.device.host.HostProblemException;
+import org.alexnetcuda.device.jcuda.JCudaDevice;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
@@ -13,38 +15,47 @@ import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
 
 /**
- * Which engine runs a command: gpu (the CUDA engine on the GPU), sim (the same CUDA engine on the CPU simulator
- * of the device API: slow, for debugging and tests) or cpu (the reference engine).
+ * Which engine runs a command: gpu (the CUDA engine on GPU 0), sim (the same CUDA engine on the CPU simulator of
+ * the device API: slow, for debugging and tests) or cpu (the reference engine). Never falls back silently.
  */
 public enum DeviceChoice {
     gpu, sim, cpu;
 
-    /** Checks that the chosen device can run, before any data is read. */
-    public void require() {
-        if (this != gpu) {
-            return;
+    /**
+     * Opens the device of this choice (null for cpu), so that a host that cannot run it fails before any data is
+     * read: a missing driver, GPU or CUDA library is one line and exit code 3.
+     */
+    public Device open() {
+        switch (this) {
+            case cpu:
+                return null;
+            case sim:
+                return new SimDevice();
+            default:
+                try {
+                    return JCudaDevice.open(0);
+                } catch (HostProblemException e) {
+                    throw new NoGpuException("no usable GPU: " + firstLine(e.getMessage()));
+                } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    throw new NoGpuException("no usable GPU: a native library did not load (" + firstLine(e.getMessage())
+                            + "); run `device` for the details, or use --device cpu");
+                } catch (DeviceException e) {
+                    throw new NoGpuException("the GPU could not be opened: " + e.getMessage());
+                }
         }
-        GpuProbe.Result r = GpuProbe.probe();
-        if (!r.usable()) {
-            throw new NoGpuException("no usable GPU: " + r.problem() + "; run with --device cpu to train on the CPU");
-        }
-        throw new NoGpuException("found " + r.gpus().get(0).name() + " (driver CUDA " + r.driverCudaVersion()
-                + ") but this build has no JCuda device binding yet; run with --device cpu or --device sim");
     }
 
     /**
-     * The engine for this device, owning whatever device it opens.
+     * The engine for this choice on {@code device} (from {@link #open}); a CUDA engine owns and closes the device.
      *
      * @param maxBatch the largest batch the engine will be given
      * @param graphs   capture full-size steps as CUDA graphs (GPU and simulator)
      */
-    public Engine create(EngineConfig config, NetworkSpec spec, ParameterStore initial, Cifar10Dataset train,
-                         Cifar10Dataset test, int maxBatch, boolean graphs) {
-        if (this == cpu) {
+    public Engine create(Device device, EngineConfig config, NetworkSpec spec, ParameterStore initial,
+                         Cifar10Dataset train, Cifar10Dataset test, int maxBatch, boolean graphs) {
+        if (device == null) {
             return new CpuEngine(config, spec, initial, train, test);
         }
-        require();
-        Device device = new SimDevice();
         try {
             return new CudaEngine(device, config, spec, initial, train, test, maxBatch,
                     MemoryEstimate.DEFAULT_WORKSPACE, graphs).closingDevice();
@@ -52,5 +63,13 @@ public enum DeviceChoice {
             device.close();
             throw e;
         }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown reason";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 }

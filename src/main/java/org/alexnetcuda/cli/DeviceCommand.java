@@ -2,7 +2,7 @@ package org.alexnetcuda.cli;
 
 import java.util.concurrent.Callable;
 
-import org.alexnetcuda.device.GpuProbe;
+import org.alexnetcuda.device.host.DeviceReport;
 
 import picocli.CommandLine.Command;
 
@@ -13,16 +13,13 @@ public final class DeviceCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("alexnet-cuda " + Main.version() + " on Java " + System.getProperty("java.version") + ", "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        System.out.println("bindings: JCuda " + jcuda.JCudaVersion.get() + ", JCublas 12.6.0, JCudnn 11.7.0 API with 12.6.0 natives (cuDNN 9)");
-        GpuProbe.Result r = GpuProbe.probe();
-        if (!r.usable()) {
-            System.out.println("CUDA: " + r.problem());
-            System.out.println("no usable GPU; --device cpu runs the reference engine");
+        System.out.println("bindings: JCuda " + jcuda.JCudaVersion.get() + ", JCublas 12.6.0, JCudnn 11.7.0 API with "
+                + "12.6.0 natives (cuDNN 9)");
+        DeviceReport report = DeviceReport.collect();
+        report.lines().forEach(System.out::println);
+        if (report.problem().isPresent()) {
+            System.out.println("no usable GPU: " + report.problem().get());
             return ExitCodes.NO_GPU;
-        }
-        System.out.println("CUDA driver: supports CUDA " + r.driverCudaVersion());
-        for (GpuProbe.Gpu g : r.gpus()) {
-            System.out.println(g);
         }
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.data.Cifar10Dataset;
+import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
@@ -55,10 +56,20 @@ public final class EvalCommand implements Callable<Integer> {
         NetworkSpec spec = model.network();
         ParameterStore params = spec.newParameterStore();
         Safetensors.load(weights, params);
-        device.require();
+        Device dev = device.open();
+        try {
+            return evaluate(spec, params, dev);
+        } finally {
+            if (dev != null) {
+                dev.close(); // a no-op when the engine has closed it already
+            }
+        }
+    }
+
+    private int evaluate(NetworkSpec spec, ParameterStore params, Device dev) {
         Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
         int n = test.size();
-        try (Engine engine = device.create(new EngineConfig(1e-3f, 0f, 0, false), spec, params, null, test, batchSize, !noGraph)) {
+        try (Engine engine = device.create(dev, new EngineConfig(1e-3f, 0f, 0, false), spec, params, null, test, batchSize, !noGraph)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();
             List<String> names = test.classNames();

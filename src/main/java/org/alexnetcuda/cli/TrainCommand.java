@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.data.Cifar10Reader;
+import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
@@ -84,7 +85,17 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lr must be a positive number (got " + lr + ")");
         }
         NetworkSpec spec = model.network();
-        device.require();
+        Device dev = device.open();
+        try {
+            return train(log, options, spec, dev);
+        } finally {
+            if (dev != null) {
+                dev.close(); // a no-op when the engine has closed it already
+            }
+        }
+    }
+
+    private int train(PrintStream log, TrainOptions options, NetworkSpec spec, Device dev) throws IOException {
         if (saveWeights != null) {
             Main.checkWritable(saveWeights);
         }
@@ -96,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
             XavierInit.initialize(spec, initial, seed);
         }
         EngineConfig cfg = new EngineConfig(lr, weightDecay, seed, augment);
-        try (Engine engine = device.create(cfg, spec, initial, splits.train(), splits.test(), batchSize, !noGraph)) {
+        try (Engine engine = device.create(dev, cfg, spec, initial, splits.train(), splits.test(), batchSize, !noGraph)) {
             log.printf("alexnet-cuda: %s; %,d parameters; input %dx%d; %d training and %d test images; batch %d%n",
                     engine.description(), spec.parameterCount(), spec.inputSize(), spec.inputSize(),
                     splits.train().size(), splits.test().size(), batchSize);

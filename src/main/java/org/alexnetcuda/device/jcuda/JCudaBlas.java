@@ -1,0 +1,92 @@
+package org.alexnetcuda.device.jcuda;
+
+import org.alexnetcuda.device.Blas;
+import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Handles.Stream;
+
+import jcuda.Pointer;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasMath;
+import jcuda.jcublas.cublasOperation;
+import jcuda.jcublas.cublasPointerMode;
+import jcuda.runtime.cudaStream_t;
+
+/**
+ * cuBLAS through JCublas2 12.6.0 (cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2,
+ * cublasSgemv_v2, cublasGetVersion_v2, cublasDestroy_v2: the names JCublas2's native library imports). On a
+ * CUDA 13 host these reach libcublas.so.13 through the forwarder; their C signatures are the same in cuBLAS 12
+ * and 13 (docs/cuda13-compat.md).
+ *
+ * <p>Alpha and beta are host scalars (CUBLAS_POINTER_MODE_HOST, set explicitly): cuBLAS reads them before the
+ * call returns, also while a stream is being captured, where their values become part of the graph.
+ */
+final class JCudaBlas implements Blas {
+    private final JCudaContext context;
+    private final cublasHandle handle = new cublasHandle();
+    private boolean closed;
+
+    JCudaBlas(JCudaContext context) {
+        this.context = context;
+        context.enter();
+        JCublas2.setExceptionsEnabled(false);
+        Check.cublas(JCublas2.cublasCreate(handle), "cublasCreate", null);
+        Check.cublas(JCublas2.cublasSetPointerMode(handle, cublasPointerMode.CUBLAS_POINTER_MODE_HOST),
+                "cublasSetPointerMode", "host");
+    }
+
+    @Override
+    public void setStream(Stream stream) {
+        context.enter();
+        Check.cublas(JCublas2.cublasSetStream(handle, new cudaStream_t(JCudaHandles.cu(stream))), "cublasSetStream",
+                null);
+    }
+
+    /** DEFAULT keeps FP32 GEMMs in FP32 (cuBLAS uses TF32 only when asked); TF32 allows TF32 tensor cores. */
+    @Override
+    public void setMathMode(MathMode mode) {
+        context.enter();
+        int m = mode == MathMode.TF32 ? cublasMath.CUBLAS_TF32_TENSOR_OP_MATH : cublasMath.CUBLAS_DEFAULT_MATH;
+        Check.cublas(JCublas2.cublasSetMathMode(handle, m), "cublasSetMathMode", mode.toString());
+    }
+
+    @Override
+    public void sgemm(Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda, DevicePtr b,
+                      int ldb, float beta, DevicePtr c, int ldc) {
+        context.enter();
+        int rc = JCublas2.cublasSgemm(handle, op(transA), op(transB), m, n, k, Pointer.to(new float[] {alpha}),
+                JCudaPointers.of(a), lda, JCudaPointers.of(b), ldb, Pointer.to(new float[] {beta}),
+                JCudaPointers.of(c), ldc);
+        Check.cublas(rc, "cublasSgemm", transA + transB.toString() + " m=" + m + " n=" + n + " k=" + k + " lda="
+                + lda + " ldb=" + ldb + " ldc=" + ldc);
+    }
+
+    @Override
+    public void sgemv(Op trans, int m, int n, float alpha, DevicePtr a, int lda, DevicePtr x, int incx, float beta,
+                      DevicePtr y, int incy) {
+        context.enter();
+        int rc = JCublas2.cublasSgemv(handle, op(trans), m, n, Pointer.to(new float[] {alpha}), JCudaPointers.of(a),
+                lda, JCudaPointers.of(x), incx, Pointer.to(new float[] {beta}), JCudaPointers.of(y), incy);
+        Check.cublas(rc, "cublasSgemv", trans + " m=" + m + " n=" + n + " lda=" + lda);
+    }
+
+    /** cublasGetVersion: e.g. 120604 for 12.6.4, 130100 for 13.1.0 (major * 10000 + minor * 100 + patch). */
+    int version() {
+        context.enter();
+        int[] v = new int[1];
+        Check.cublas(JCublas2.cublasGetVersion(handle, v), "cublasGetVersion", null);
+        return v[0];
+    }
+
+    synchronized void close() {
+        if (!closed) {
+            closed = true;
+            context.enter();
+            Check.cublas(JCublas2.cublasDestroy(handle), "cublasDestroy", null);
+        }
+    }
+
+    private static int op(Op op) {
+        return op == Op.T ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+    }
+}
