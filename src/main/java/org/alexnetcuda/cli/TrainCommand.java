@@ -115,11 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             found = CheckpointStore.load(resume);
             config = new ResumeOptions(this, spec.commandLine().getParseResult()).merge(found.checkpoint().state().config());
-            int at = found.checkpoint().state().position().epoch();
-            if (config.training().epochs() < at) {
-                throw new IllegalArgumentException("the checkpoint is at epoch " + at + " (" + (at - 1)
-                        + " finished); pass --epochs " + at + " or more to continue it");
-            }
+            requireEpochs(found.checkpoint().state().position(), config.training().epochs());
         } else {
             config = freshConfig(null);
         }
@@ -172,6 +168,18 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * --epochs is the total; it cannot go below what the checkpoint has trained. Equal to the finished epochs (a
+     * finished run resumed) trains nothing and just writes the results again, so resuming is idempotent.
+     */
+    private static void requireEpochs(TrainPosition at, int epochs) {
+        int least = at.batch() > 0 ? at.epoch() : at.epochsCompleted();
+        if (epochs < least) {
+            throw new IllegalArgumentException("--epochs " + epochs + " is less than the checkpoint has trained (" + at
+                    + "); pass --epochs " + Math.max(least, 1) + " or more");
+        }
     }
 
     /** The chart, the optional weights copy, the summary and the --json output. */

@@ -33,6 +33,7 @@ public final class AtomicFiles {
                 ch.write(b);
             }
             ch.force(true);
+            makeReadable(tmp);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -59,6 +60,18 @@ public final class AtomicFiles {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
+    }
+
+    /**
+     * Gives a file (rw-r--r--) or folder (rwxr-xr-x) the usual permissions: temp files are created private, but a
+     * checkpoint is meant to be read by others (a notebook, a colleague). No-op where POSIX permissions do not exist.
+     */
+    public static void makeReadable(Path p) throws IOException {
+        if (!POSIX || !Files.getFileStore(p).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
     }
 
     /** Deletes a file or a folder tree; missing is fine. */

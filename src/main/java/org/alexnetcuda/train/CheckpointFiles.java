@@ -63,7 +63,10 @@ public final class CheckpointFiles {
             Safetensors.write(tmp.resolve(OPTIMIZER), optimizerStore(c.weights(), c.optimizer()), meta);
             String state = new GsonBuilder().setPrettyPrinting().create().toJson(c.state().toJson()) + "\n";
             AtomicFiles.write(tmp.resolve(STATE), state.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.makeReadable(tmp.resolve(MODEL));
+            AtomicFiles.makeReadable(tmp.resolve(OPTIMIZER));
             AtomicFiles.write(tmp.resolve(MANIFEST), manifest(tmp).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.makeReadable(tmp);
             AtomicFiles.syncDirectory(tmp);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {

@@ -11,12 +11,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * A run's folder: {@code checkpoints/}, {@code config.json}, {@code metrics.csv}, {@code metrics.json},
+ * A run's folder: {@code checkpoints/}, {@code metrics.csv}, {@code metrics.json},
  * {@code chart.png}, and {@code .lock}, which the training process holds locked so that two processes never train
  * into one folder (the OS releases the lock when the process dies, even by kill -9).
  */
 public final class RunDirectory implements AutoCloseable {
-    public static final String CONFIG = "config.json";
     public static final String LOCK = ".lock";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
 

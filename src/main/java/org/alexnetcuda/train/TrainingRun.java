@@ -2,12 +2,9 @@ package org.alexnetcuda.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import com.google.gson.GsonBuilder;
 
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.ParameterStore;
@@ -95,16 +92,15 @@ public final class TrainingRun implements TrainHooks {
         return (System.nanoTime() - sessionStart) / 1e9;
     }
 
-    /** config.json (this session's configuration) and, on resume, the metrics files as the checkpoint has them. */
+    /** On resume, the metrics files as the checkpoint has them (a crash may have come between the two writes). */
     private void writeRunFiles() {
+        if (history.isEmpty()) {
+            return;
+        }
         try {
-            String json = new GsonBuilder().setPrettyPrinting().create().toJson(config.toJson()) + "\n";
-            AtomicFiles.write(dir.path().resolve(RunDirectory.CONFIG), json.getBytes(StandardCharsets.UTF_8));
-            if (!history.isEmpty()) {
-                MetricsLog.write(dir.path(), history);
-            }
+            MetricsLog.write(dir.path(), history);
         } catch (IOException e) {
-            throw new CheckpointWriteException("cannot write in run folder " + dir.path() + ": " + CheckpointStore.describe(e), e);
+            throw new CheckpointWriteException("cannot write the metrics in " + dir.path() + ": " + CheckpointStore.describe(e), e);
         }
     }
 
