@@ -92,8 +92,7 @@ public final class Trainer {
                 if (!Double.isFinite(t.trainLossSum())) {
                     throw new DivergedException("training diverged at step " + engine.step() + " (epoch " + epoch
                             + ", batch " + (b.index() + 1) + " of " + batches.batchCount() + "): the batch loss is "
-                            + (t.trainLossSum() > 0 ? "+Infinity" : Double.isNaN(t.trainLossSum()) ? "NaN" : "-Infinity")
-                            + " (try a lower --lr)", engine.step());
+                            + t.trainLossSum() + " (try a lower --lr)", engine.step());
                 }
                 hooks.afterStep(new TrainPosition(epoch, b.index() + 1));
                 p.advance(b.count(), t.trainLoss());
