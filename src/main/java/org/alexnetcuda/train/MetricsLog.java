@@ -40,8 +40,17 @@ public final class MetricsLog {
                     .append(m.testAccuracy()).append(',').append(String.format(Locale.ROOT, "%.3f", m.seconds()))
                     .append(',').append(String.format(Locale.ROOT, "%.1f", m.imagesPerSecond())).append('\n');
         }
-        AtomicFiles.write(runDir.resolve(CSV), csv.toString().getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(runDir.resolve(JSON), (toJson(history) + "\n").getBytes(StandardCharsets.UTF_8));
+        writeIfChanged(runDir.resolve(CSV), csv.toString());
+        writeIfChanged(runDir.resolve(JSON), toJson(history) + "\n");
+    }
+
+    /** A resumed run rewrites the files it already has; leaving identical ones alone keeps a failed resume harmless. */
+    private static void writeIfChanged(Path f, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (Files.isRegularFile(f) && java.util.Arrays.equals(Files.readAllBytes(f), bytes)) {
+            return;
+        }
+        AtomicFiles.write(f, bytes);
     }
 
     /** {"epochs": [{"epoch": 1, "train_loss": ..., ...}, ...]} */
