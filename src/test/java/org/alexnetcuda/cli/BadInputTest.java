@@ -218,14 +218,19 @@ class BadInputTest {
 
     /** Every file and folder under tmp and the committed data: size, CRC-32C and modification time. */
     static Map<String, String> snapshot() throws IOException {
+        Map<String, String> m = snapshotOf(tmp);
+        m.putAll(snapshotOf(Path.of(RunCliTest.SYNTH)));
+        return m;
+    }
+
+    /** Every file and folder under root: size, CRC-32C and modification time of files. */
+    static Map<String, String> snapshotOf(Path root) throws IOException {
         Map<String, String> m = new TreeMap<>();
-        for (Path root : new Path[] {tmp, Path.of(RunCliTest.SYNTH)}) {
-            try (Stream<Path> all = Files.walk(root)) {
-                for (Path p : all.toList()) {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    m.put(p.toString(), a.isDirectory() ? "dir" : a.size() + " " + AtomicFiles.crc32c(p) + " "
-                            + a.lastModifiedTime().toMillis());
-                }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                m.put(p.toString(), a.isDirectory() ? "dir" : a.size() + " " + AtomicFiles.crc32c(p) + " "
+                        + a.lastModifiedTime().toMillis());
             }
         }
         return m;
