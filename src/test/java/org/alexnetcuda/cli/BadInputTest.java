@@ -207,6 +207,7 @@ class BadInputTest {
     Stream<DynamicTest> aRunFolderInUseIsRefused() {
         return Stream.of(DynamicTest.dynamicTest("resume while another run holds the folder", () -> {
             try (RunDirectory held = RunDirectory.open(run)) {
+                assertEquals(run, held.path());
                 Map<String, String> before = snapshot();
                 CliTest.Run r = CliTest.run("train", "--resume", run.toString());
                 assertEquals(2, r.code(), r.err());
