@@ -33,8 +33,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", description = {"Train AlexNet on CIFAR-10 and print one line per epoch.",
-        "Checkpoints, metrics and a chart go to the run folder; SIGINT/SIGTERM save a checkpoint and exit 130;",
-        "--resume continues a run exactly where it stopped."},
+        "Checkpoints, metrics and a chart go to the run folder (--run-dir).",
+        "SIGINT or SIGTERM saves a checkpoint and exits 130; --resume continues exactly where a run stopped."},
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class TrainCommand implements Callable<Integer> {
     @Mixin

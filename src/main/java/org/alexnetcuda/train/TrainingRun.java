@@ -82,7 +82,7 @@ public final class TrainingRun implements TrainHooks {
         } catch (DivergedException e) {
             throw new DivergedException(e.getMessage() + "; " + (lastCheckpoint == null
                     ? "no checkpoint was saved before it"
-                    : "the last good checkpoint is " + lastCheckpoint + " (resume it with a lower --lr)"), e.step());
+                    : "the last good checkpoint is " + lastCheckpoint), e.step());
         }
         double session = seconds();
         return new Result(List.copyOf(history), lastCheckpoint, session, elapsedBefore + session);

@@ -196,6 +196,20 @@ class RunCliTest {
     }
 
     @Test
+    void theNewCommandsAndOptionsHaveHelp() {
+        for (String cmd : new String[] {"predict", "plot"}) {
+            CliTest.Run h = CliTest.run(cmd, "--help");
+            assertEquals(0, h.code(), cmd);
+            assertTrue(h.out().contains("Usage: alexnet-cuda " + cmd), h.out());
+        }
+        String train = CliTest.run("train", "--help").out();
+        for (String o : new String[] {"--run-dir", "--resume", "--checkpoint-every", "--keep", "--deterministic"}) {
+            assertTrue(train.contains(o), o);
+        }
+        assertTrue(CliTest.run("eval", "--help").out().contains("--checkpoint"));
+    }
+
+    @Test
     void outOfDeviceMemoryIsAFailureNotAUsageError() {
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new OutOfDeviceMemoryException(64, 2L << 30, 1L << 30, 20)));
         assertEquals(ExitCodes.INTERRUPTED, Main.exitCode(new org.alexnetcuda.train.RunInterruptedException(
