@@ -67,8 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
         device.require();
         List<Path> files = ImageFiles.expand(inputs);
         List<String> names = w.names(classes);
-        Cifar10Dataset images = ImageFiles.read(files, names.size() == Cifar10Dataset.CLASSES ? names
-                : Cifar10Dataset.DEFAULT_CLASS_NAMES);
+        Cifar10Dataset images = ImageFiles.read(files, names);
         List<Prediction> out = new ArrayList<>();
         try (Engine engine = Engines.create(device, new EngineConfig(0f, 0f, 0, false), w.spec(), w.weights(), null, images)) {
             for (EpochBatches.Batch b : EpochBatches.of(files.size(), batchSize, false, 0, 0)) {

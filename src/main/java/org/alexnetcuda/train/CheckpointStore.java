@@ -79,7 +79,10 @@ public final class CheckpointStore {
     public Path save(Checkpoint c, int keep) {
         Path target = dir.resolve(name(c.state().step(), c.state().position()));
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                AtomicFiles.syncDirectory(dir.toAbsolutePath().getParent()); // the new folder's entry survives a crash
+            }
             removeLeftovers();
             if (!Files.exists(target)) {
                 CheckpointFiles.write(target, c);

@@ -68,7 +68,8 @@ class ExactResumeTest {
         }
     }
 
-    private static void assertSameAsReference(TinyRuns.Outcome o, String what) {
+    private static void assertSameAsReference(TinyRuns.Outcome o, String label) {
+        String what = label + " (seed " + seed + ")";
         assertEquals(reference.step(), o.step(), what);
         assertArrayEquals(reference.weights(), o.weights(), what + ": weights");
         assertArrayEquals(reference.m(), o.m(), what + ": Adam m");
