@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -149,9 +150,8 @@ public final class TrainCommand implements Callable<Integer> {
         try (RunDirectory run = RunDirectory.open(dir);
              Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
                      splits.train(), splits.test())) {
-            TrainingRun training;
             try (StopSignal stop = StopSignal.install(log)) {
-                training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
+                TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
                 if (found != null) {
                     training.resume(found.checkpoint(), found.dir());
                 }
@@ -202,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The configuration of a new run from the options; fp null while the data is not read yet (options check only). */
     private RunConfig freshConfig(DatasetFingerprint fp) {
-        DatasetFingerprint f = fp != null ? fp : new DatasetFingerprint(0, 0, "", "", java.util.List.of());
+        DatasetFingerprint f = fp != null ? fp : new DatasetFingerprint(0, 0, "", "", List.of());
         return new RunConfig(model.config(), model.widths(),
                 new RunConfig.DataConfig(data.dataDir.toString(), data.limitTrain, data.limitTest, f),
                 new TrainOptions(epochs, batchSize, !noShuffle, seed), lr, weightDecay, augment, deterministic,
