@@ -3,7 +3,10 @@ package org.alexnetcuda.cli;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.device.host.CudaLibraries;
+import org.alexnetcuda.device.host.HostCheck;
 import org.alexnetcuda.device.host.HostProblemException;
+import org.alexnetcuda.device.host.HostProbe;
 import org.alexnetcuda.device.jcuda.JCudaDevice;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.Engine;
@@ -20,6 +23,18 @@ import org.alexnetcuda.model.NetworkSpec;
  */
 public enum DeviceChoice {
     gpu, sim, cpu;
+
+    /**
+     * Checks, without opening it, that this host can run the device: for gpu the host diagnosis (driver, GPU, PTX
+     * ISA, cuBLAS, cuDNN), so that a run fails in one line with exit code 3 before any data is read.
+     */
+    public void require() {
+        if (this == gpu) {
+            HostCheck.firstProblem(HostProbe.probe(CudaLibraries.prepare()).findings()).ifPresent(p -> {
+                throw new NoGpuException("no usable GPU: " + p);
+            });
+        }
+    }
 
     /**
      * Opens the device of this choice (null for cpu), so that a host that cannot run it fails before any data is

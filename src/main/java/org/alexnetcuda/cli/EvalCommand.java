@@ -9,24 +9,22 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.data.Cifar10Dataset;
-import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Totals;
-import org.alexnetcuda.model.NetworkSpec;
-import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.train.Trainer;
 
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", description = "Evaluate weights on the CIFAR-10 test set: loss, accuracy, per-class accuracy, confusion matrix.",
+@Command(name = "eval", description = "Evaluate weights or a checkpoint on the CIFAR-10 test set: loss, accuracy, per-class accuracy, confusion matrix.",
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--weights", paramLabel = "FILE", required = true, description = "Weights to evaluate (safetensors).")
-    Path weights;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    WeightsSource source;
 
     @Mixin
     DataOptions data;
@@ -45,38 +43,38 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
     boolean noGraph;
 
+    @Option(names = "--deterministic", description = "On the GPU, only deterministic cuDNN algorithms.")
+    boolean deterministic;
+
     @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
     boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1 (got " + batchSize + ")");
         }
-        NetworkSpec spec = model.network();
-        ParameterStore params = spec.newParameterStore();
-        Safetensors.load(weights, params);
-        Device dev = device.open();
-        try {
-            return evaluate(spec, params, dev);
-        } finally {
-            if (dev != null) {
-                dev.close(); // a no-op when the engine has closed it already
-            }
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        WeightsSource.Loaded w = source.load(model, pr::hasMatchedOption);
+        device.require();
+        if (w.config() != null && !pr.hasMatchedOption("--data-dir")) {
+            data.dataDir = Path.of(w.config().data().dir()); // the data the checkpoint was trained with
         }
-    }
-
-    private int evaluate(NetworkSpec spec, ParameterStore params, Device dev) {
         Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
         int n = test.size();
-        try (Engine engine = device.create(dev, new EngineConfig(1e-3f, 0f, 0, false), spec, params, null, test, batchSize, !noGraph)) {
+        EngineConfig cfg = new EngineConfig(0f, 0f, 0, false, deterministic);
+        try (Engine engine = Engines.create(device, cfg, w.spec(), w.weights(), null, test, batchSize, !noGraph)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();
             List<String> names = test.classNames();
             if (json) {
-                System.out.println(toJson(t));
+                System.out.println(toJson(t, names, w.from()));
             } else {
-                System.out.printf("Test Loss=%s, Test Accuracy=%s (%d images)%n", t.evalLoss(), t.evalAccuracy(), n);
+                System.out.printf("%s%nTest Loss=%s, Test Accuracy=%s (%d images)%n", w.from(), t.evalLoss(),
+                        t.evalAccuracy(), n);
                 printPerClass(t, names);
             }
         }
@@ -98,10 +96,15 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    static String toJson(Totals t) {
+    static String toJson(Totals t, List<String> names, String from) {
         JsonObject o = new JsonObject();
+        o.addProperty("weights", from);
+        o.addProperty("images", t.evalSamples());
         o.addProperty("loss", t.evalLoss());
         o.addProperty("accuracy", t.evalAccuracy());
+        JsonArray classes = new JsonArray();
+        names.forEach(classes::add);
+        o.add("classes", classes);
         JsonArray per = new JsonArray();
         for (double a : t.perClassAccuracy()) {
             per.add(a);

@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import org.alexnetcuda.data.DataException;
+import org.alexnetcuda.engine.OutOfDeviceMemoryException;
 import org.alexnetcuda.model.WeightsException;
+import org.alexnetcuda.train.CheckpointException;
+import org.alexnetcuda.train.CheckpointWriteException;
 import org.alexnetcuda.train.DivergedException;
+import org.alexnetcuda.train.RunInterruptedException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,13 +22,14 @@ import picocli.CommandLine.Option;
 /** The command line: one subcommand per verb, picocli's conventions for --help, --version and exit codes. */
 @Command(name = "alexnet-cuda", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "AlexNet on CIFAR-10 from Java: CUDA through JCuda, with a CPU reference engine.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SummaryCommand.class, BenchCommand.class, SynthCommand.class,
-                DeviceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, PlotCommand.class,
+                SummaryCommand.class, BenchCommand.class, SynthCommand.class, DeviceCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",
-            "1:failure (diverged training, I/O error, internal error)",
-            "2:bad usage or input (options, dataset, weights file)",
+            "1:failure (diverged training, out of device memory, disk full or other I/O error, internal error)",
+            "2:bad usage or input (options, dataset, weights or checkpoint file, run folder)",
             "3:no usable GPU (try --device cpu)",
             "130:interrupted"})
 public final class Main implements Runnable {
@@ -37,7 +42,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, summary, synth, device)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (train, eval, predict, plot, summary, synth, device)");
     }
 
     public static void main(String[] args) {
@@ -46,6 +51,10 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of main). */
     public static int execute(String... args) {
+        // Charts and image decoding use AWT off-screen; without this a machine with no display fails at the first use.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::handle);
@@ -63,16 +72,12 @@ public final class Main implements Runnable {
     /** Maps what went wrong to one line on stderr and an exit code; stack traces only with --verbose. */
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        int code;
-        if (e instanceof DataException || e instanceof WeightsException || e instanceof IllegalArgumentException) {
-            code = ExitCodes.USAGE;
-        } else if (e instanceof NoGpuException) {
-            code = ExitCodes.NO_GPU;
-        } else if (e instanceof DivergedException) {
-            code = ExitCodes.FAILURE;
-        } else if (e instanceof IOException) {
-            code = ExitCodes.FAILURE;
-        } else {
+        int code = exitCode(e);
+        if (code == ExitCodes.INTERRUPTED) {
+            err.println(e.getMessage());
+            return code;
+        }
+        if (code == UNEXPECTED) {
             code = ExitCodes.FAILURE;
             err.println("error: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             if (verbose(parsed)) {
@@ -87,6 +92,29 @@ public final class Main implements Runnable {
             e.printStackTrace(err);
         }
         return code;
+    }
+
+    /** Marks an exception nobody anticipated: exit 1 with its class name and a hint to --verbose. */
+    private static final int UNEXPECTED = -1;
+
+    /** The exit code for what went wrong; package-private for the tests. */
+    static int exitCode(Exception e) {
+        if (e instanceof RunInterruptedException) {
+            return ExitCodes.INTERRUPTED;
+        }
+        if (e instanceof DataException || e instanceof WeightsException || e instanceof CheckpointException
+                || e instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof NoGpuException) {
+            return ExitCodes.NO_GPU;
+        }
+        if (e instanceof DivergedException || e instanceof OutOfDeviceMemoryException
+                || e instanceof CheckpointWriteException || e instanceof IOException
+                || e instanceof java.io.UncheckedIOException) {
+            return ExitCodes.FAILURE;
+        }
+        return UNEXPECTED;
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

@@ -3,31 +3,39 @@ package org.alexnetcuda.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import org.alexnetcuda.data.Cifar10Reader;
-import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
-import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.model.XavierInit;
-import org.alexnetcuda.train.EpochMetrics;
+import org.alexnetcuda.train.Checkpoint;
+import org.alexnetcuda.train.CheckpointException;
+import org.alexnetcuda.train.CheckpointStore;
+import org.alexnetcuda.train.DatasetFingerprint;
+import org.alexnetcuda.train.MetricsChart;
+import org.alexnetcuda.train.MetricsLog;
+import org.alexnetcuda.train.RunConfig;
+import org.alexnetcuda.train.RunDirectory;
+import org.alexnetcuda.train.RunReport;
+import org.alexnetcuda.train.StopSignal;
 import org.alexnetcuda.train.TrainOptions;
-import org.alexnetcuda.train.Trainer;
+import org.alexnetcuda.train.TrainPosition;
+import org.alexnetcuda.train.TrainingRun;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train AlexNet on CIFAR-10 and print one line per epoch.",
+@Command(name = "train", description = {"Train AlexNet on CIFAR-10 and print one line per epoch.",
+        "Checkpoints, metrics and a chart go to the run folder (--run-dir).",
+        "SIGINT or SIGTERM saves a checkpoint and exits 130; --resume continues exactly where a run stopped."},
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
@@ -36,13 +44,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs in all, counting those a resumed run already did (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}); with --resume, overrides the checkpoint's.")
     float lr;
 
     @Option(names = "--weight-decay", paramLabel = "L2", defaultValue = "0",
@@ -67,78 +76,163 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
     boolean noGraph;
 
+    @Option(names = "--deterministic",
+            description = "On the GPU, only deterministic cuDNN algorithms: bit-reproducible, usually slower. The CPU engine always is.")
+    boolean deterministic;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Folder for checkpoints, metrics and the chart (default: runs/<date-time>; with --resume, the checkpoint's run folder).")
+    Path runDir;
+
+    @Option(names = "--resume", paramLabel = "DIR|FILE",
+            description = "Continue a run: a run folder (its newest checkpoint), a checkpoint folder or a file in one.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Also save a checkpoint every N steps (default: ${DEFAULT-VALUE}, only at the end of each epoch).")
+    int checkpointEvery;
+
+    @Option(names = "--keep", paramLabel = "K", defaultValue = "3",
+            description = "Checkpoints kept in the run folder; older ones are deleted (default: ${DEFAULT-VALUE}).")
+    int keep;
+
     @Option(names = "--init-from", paramLabel = "FILE",
             description = "Start from these weights (safetensors, the notebook's state_dict names) instead of Xavier init.")
     Path initFrom;
 
-    @Option(names = "--save-weights", paramLabel = "FILE", description = "Write the final weights (safetensors) here.")
+    @Option(names = "--save-weights", paramLabel = "FILE", description = "Also write the final weights (safetensors) here.")
     Path saveWeights;
 
     @Option(names = "--json", description = "At the end, print the epochs as one JSON object on stdout; human output goes to stderr.")
     boolean json;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         PrintStream log = json ? System.err : System.out;
-        TrainOptions options = new TrainOptions(epochs, batchSize, !noShuffle, seed);
-        if (!(lr > 0 && Float.isFinite(lr))) {
-            throw new IllegalArgumentException("--lr must be a positive number (got " + lr + ")");
-        }
-        NetworkSpec spec = model.network();
-        Device dev = device.open();
-        try {
-            return train(log, options, spec, dev);
-        } finally {
-            if (dev != null) {
-                dev.close(); // a no-op when the engine has closed it already
+        CheckpointStore.Found found = null;
+        RunConfig config;
+        if (resume != null) {
+            if (initFrom != null) {
+                throw new IllegalArgumentException("--resume and --init-from cannot be combined (a resumed run continues from its checkpoint's weights)");
             }
+            found = CheckpointStore.load(resume);
+            config = new ResumeOptions(this, spec.commandLine().getParseResult()).merge(found.checkpoint().state().config());
+            requireEpochs(found.checkpoint().state().position(), config.training().epochs());
+        } else {
+            config = freshConfig(null);
         }
-    }
-
-    private int train(PrintStream log, TrainOptions options, NetworkSpec spec, Device dev) throws IOException {
+        NetworkSpec net = config.network();
+        DeviceChoice.valueOf(config.device()).require();
+        Path dir = runFolder(found);
         if (saveWeights != null) {
             Main.checkWritable(saveWeights);
         }
-        Cifar10Reader.Splits splits = data.load(log);
-        ParameterStore initial = spec.newParameterStore();
-        if (initFrom != null) {
+
+        Cifar10Reader.Splits splits = loadData(config, log);
+        DatasetFingerprint fp = DatasetFingerprint.of(splits.train(), splits.test());
+        if (found != null) {
+            String diff = config.data().fingerprint().difference(fp);
+            if (diff != null) {
+                throw new CheckpointException(found.dir() + ": the data differs from the run's: " + diff);
+            }
+        } else {
+            config = freshConfig(fp);
+        }
+
+        ParameterStore initial = net.newParameterStore();
+        if (found != null) {
+            initial = found.checkpoint().weights();
+        } else if (initFrom != null) {
             Safetensors.load(initFrom, initial);
         } else {
-            XavierInit.initialize(spec, initial, seed);
+            XavierInit.initialize(net, initial, config.training().seed());
         }
-        EngineConfig cfg = new EngineConfig(lr, weightDecay, seed, augment);
-        try (Engine engine = device.create(dev, cfg, spec, initial, splits.train(), splits.test(), batchSize, !noGraph)) {
-            log.printf("alexnet-cuda: %s; %,d parameters; input %dx%d; %d training and %d test images; batch %d%n",
-                    engine.description(), spec.parameterCount(), spec.inputSize(), spec.inputSize(),
-                    splits.train().size(), splits.test().size(), batchSize);
-            List<EpochMetrics> metrics = new Trainer(engine, options, splits.train().size(), splits.test().size(), log, false)
-                    .run(1);
-            if (saveWeights != null) {
-                engine.readParameters(initial);
-                Safetensors.write(saveWeights, initial, Map.of("format", "pt", "producer", "alexnet-cuda"));
-                log.println("weights written to " + saveWeights);
-            }
-            if (json) {
-                System.out.println(toJson(metrics));
+
+        try (RunDirectory run = RunDirectory.open(dir);
+             Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
+                     splits.train(), splits.test(), config.training().batchSize(), !noGraph)) {
+            try (StopSignal stop = StopSignal.install(log)) {
+                TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
+                if (found != null) {
+                    training.resume(found.checkpoint(), found.dir());
+                }
+                RunReport.printStart(log, config, net, engine.description(), dir, training.start(), engine.step(),
+                        found == null ? null : found.dir());
+                if (found != null && config.lr() != found.checkpoint().state().config().lr()) {
+                    log.println("  learning rate overridden: " + found.checkpoint().state().config().lr() + " -> " + config.lr());
+                }
+                log.println("training started" + (stop.handled().isEmpty() ? ""
+                        : "; " + String.join(" or ", stop.handled()) + " saves a checkpoint and stops (exit 130)"));
+                log.flush();
+                TrainingRun.Result result = training.run(splits.train().size(), splits.test().size());
+                finish(log, run.path(), result, engine, net);
             }
         }
         return ExitCodes.OK;
     }
 
-    static String toJson(List<EpochMetrics> metrics) {
-        JsonArray arr = new JsonArray();
-        for (EpochMetrics m : metrics) {
-            JsonObject o = new JsonObject();
-            o.addProperty("epoch", m.epoch());
-            o.addProperty("train_loss", m.trainLoss());
-            o.addProperty("test_loss", m.testLoss());
-            o.addProperty("test_accuracy", m.testAccuracy());
-            o.addProperty("seconds", m.seconds());
-            o.addProperty("images_per_second", m.imagesPerSecond());
-            arr.add(o);
+    /**
+     * --epochs is the total; it cannot go below what the checkpoint has trained. Equal to the finished epochs (a
+     * finished run resumed) trains nothing and just writes the results again, so resuming is idempotent.
+     */
+    private static void requireEpochs(TrainPosition at, int epochs) {
+        int least = at.batch() > 0 ? at.epoch() : at.epochsCompleted();
+        if (epochs < least) {
+            throw new IllegalArgumentException("--epochs " + epochs + " is less than the checkpoint has trained (" + at
+                    + "); pass --epochs " + Math.max(least, 1) + " or more");
         }
-        JsonObject root = new JsonObject();
-        root.add("epochs", arr);
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(root);
+    }
+
+    /** The chart, the optional weights copy, the summary and the --json output. */
+    private void finish(PrintStream log, Path dir, TrainingRun.Result result, Engine engine, NetworkSpec net) throws IOException {
+        try {
+            MetricsChart.write(dir.resolve(MetricsChart.FILE), result.history(), "AlexNet on CIFAR-10: " + dir.getFileName());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            log.println("warning: could not draw " + dir.resolve(MetricsChart.FILE) + ": " + e.getMessage());
+        }
+        if (saveWeights != null) {
+            ParameterStore w = net.newParameterStore();
+            engine.readParameters(w);
+            Safetensors.write(saveWeights, w, Map.of("format", "pt", "producer", "alexnet-cuda"));
+        }
+        RunReport.printEnd(log, result, dir, saveWeights);
+        if (json) {
+            System.out.println(MetricsLog.toJson(result.history()));
+        }
+    }
+
+    /** The configuration of a new run from the options; fp null while the data is not read yet (options check only). */
+    private RunConfig freshConfig(DatasetFingerprint fp) {
+        DatasetFingerprint f = fp != null ? fp : new DatasetFingerprint(0, 0, "", "", List.of());
+        return new RunConfig(model.config(), model.widths(),
+                new RunConfig.DataConfig(data.dataDir.toString(), data.limitTrain, data.limitTest, f),
+                new TrainOptions(epochs, batchSize, !noShuffle, seed), lr, weightDecay, augment, deterministic,
+                device.name(), checkpointEvery, keep);
+    }
+
+    /**
+     * The run folder: --run-dir, else (resuming) the checkpoint's own run folder, else a new runs/&lt;date-time&gt;.
+     * A new run refuses a folder that already holds checkpoints: it would mix two runs and prune the other's.
+     */
+    private Path runFolder(CheckpointStore.Found found) {
+        Path own = found == null ? null : CheckpointStore.runDirOf(found.dir());
+        Path dir = runDir != null ? runDir : own != null ? own : RunDirectory.defaultPath(Path.of("runs"), LocalDateTime.now());
+        RunDirectory.checkWritable(dir);
+        boolean same = own != null && own.equals(dir.toAbsolutePath().normalize());
+        if (!same && new CheckpointStore(dir).latest() != null) {
+            throw new IllegalArgumentException("run folder " + dir + " already holds checkpoints of another run; continue it with --resume "
+                    + dir + ", or pick another --run-dir");
+        }
+        return dir;
+    }
+
+    private Cifar10Reader.Splits loadData(RunConfig config, PrintStream log) {
+        data.limitTrain = config.data().limitTrain();
+        data.limitTest = config.data().limitTest();
+        data.dataDir = Path.of(config.data().dir());
+        return data.load(log);
     }
 }

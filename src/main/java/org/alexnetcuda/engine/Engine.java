@@ -26,6 +26,14 @@ public interface Engine extends AutoCloseable {
     /** Totals since the last reset (reading them may synchronise with the device). */
     Totals totals();
 
+    /**
+     * Whether {@link #totals} is free (host memory) rather than a device synchronisation; the training loop reads
+     * expensive totals only every few hundred milliseconds, so device steps never wait on the host.
+     */
+    default boolean totalsAreCheap() {
+        return true;
+    }
+
     void resetTotals();
 
     /** Adam steps taken so far (the optimizer's t). */
@@ -36,6 +44,32 @@ public interface Engine extends AutoCloseable {
 
     /** Replaces the parameters (the optimizer state is kept). */
     void writeParameters(ParameterStore from);
+
+    /**
+     * A copy of the optimizer's state (step count, Adam moments in the parameter layout), for a checkpoint.
+     * Before the first step: step 0 and zero moments.
+     */
+    OptimizerState optimizerState();
+
+    /**
+     * Replaces the optimizer's state with a checkpointed one; the next step is state.step() + 1, and the dropout
+     * masks and augmentation of the following steps are those of an uninterrupted run (they are functions of the
+     * step). The moments must have the parameter count's length.
+     */
+    void restoreOptimizerState(OptimizerState state);
+
+    /**
+     * Sets the running totals, as {@link #resetTotals} does but to the given values: resuming mid-epoch continues
+     * the epoch's train-loss sum from the checkpointed one, so the epoch's Train Loss is bit-for-bit that of an
+     * uninterrupted run.
+     */
+    void restoreTotals(Totals totals);
+
+    /**
+     * Forward pass in eval mode on test samples order[from .. from+count), returning the logits, count rows of
+     * {@code classes} floats, row-major (for predictions). The totals are not touched.
+     */
+    float[] logits(int[] order, int from, int count);
 
     @Override
     void close();

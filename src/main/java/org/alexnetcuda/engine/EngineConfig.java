@@ -3,10 +3,17 @@ package org.alexnetcuda.engine;
 /**
  * Training hyper-parameters an engine needs beyond the network itself.
  *
- * @param learningRate Adam's lr (the notebook: 1e-3)
- * @param weightDecay  L2 penalty added to the gradient, as torch.optim.Adam's weight_decay (0)
- * @param seed         seeds dropout masks and augmentation (and, outside the engine, init and shuffling)
- * @param augment      random crop (4-pixel padding) and horizontal flip before the resize
+ * @param learningRate  Adam's lr (the notebook: 1e-3)
+ * @param weightDecay   L2 penalty added to the gradient, as torch.optim.Adam's weight_decay (0)
+ * @param seed          seeds dropout masks and augmentation (and, outside the engine, init and shuffling)
+ * @param augment       random crop (4-pixel padding) and horizontal flip before the resize
+ * @param deterministic on the GPU, only deterministic cuDNN algorithms (bit-reproducible runs, usually slower);
+ *                      the CPU engine is deterministic whatever this says
  */
-public record EngineConfig(float learningRate, float weightDecay, long seed, boolean augment) {
+public record EngineConfig(float learningRate, float weightDecay, long seed, boolean augment, boolean deterministic) {
+
+    /** A configuration without --deterministic (the fastest algorithms the GPU library picks). */
+    public EngineConfig(float learningRate, float weightDecay, long seed, boolean augment) {
+        this(learningRate, weightDecay, seed, augment, false);
+    }
 }

@@ -14,6 +14,11 @@ package org.alexnetcuda.engine;
 public record Totals(double trainLossSum, long trainBatches, long trainSamples,
                      double evalLossSum, long evalCorrect, long evalSamples, long[][] confusion) {
 
+    /** Training totals only (evaluation zero), as a checkpoint taken inside an epoch restores them. */
+    public static Totals ofTraining(double trainLossSum, long trainBatches, long trainSamples, int classes) {
+        return new Totals(trainLossSum, trainBatches, trainSamples, 0, 0, 0, new long[classes][classes]);
+    }
+
     public double trainLoss() {
         return trainBatches == 0 ? Double.NaN : trainLossSum / trainBatches;
     }

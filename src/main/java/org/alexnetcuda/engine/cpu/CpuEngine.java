@@ -5,6 +5,7 @@ import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Tensor;
@@ -81,11 +82,9 @@ public final class CpuEngine implements Engine {
 
     @Override
     public void evalBatch(int[] order, int from, int count) {
-        Tensor x = net.input(count);
         int[] labels = new int[count];
-        Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data);
         Preprocessing.fillLabels(test, order, from, count, labels);
-        Tensor logits = net.forward(Pass.EVAL);
+        Tensor logits = evalForward(order, from, count);
         SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.compute(logits, labels, null);
         evalLossSum += r.lossSum();
         evalCorrect += r.correct();
@@ -93,6 +92,17 @@ public final class CpuEngine implements Engine {
         for (int i = 0; i < count; i++) {
             confusion[labels[i]][argmax(logits.data, i * classes, classes)]++;
         }
+    }
+
+    @Override
+    public float[] logits(int[] order, int from, int count) {
+        return evalForward(order, from, count).data.clone();
+    }
+
+    private Tensor evalForward(int[] order, int from, int count) {
+        Tensor x = net.input(count);
+        Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data);
+        return net.forward(Pass.EVAL);
     }
 
     /** Index of the first maximum, as torch.argmax. */
@@ -124,6 +134,40 @@ public final class CpuEngine implements Engine {
         evalCorrect = 0;
         evalSamples = 0;
         confusion = new long[classes][classes];
+    }
+
+    @Override
+    public void restoreTotals(Totals t) {
+        if (t.confusion().length != classes) {
+            throw new IllegalArgumentException("totals have " + t.confusion().length + " classes, the network " + classes);
+        }
+        trainLossSum = t.trainLossSum();
+        trainBatches = t.trainBatches();
+        trainSamples = t.trainSamples();
+        evalLossSum = t.evalLossSum();
+        evalCorrect = t.evalCorrect();
+        evalSamples = t.evalSamples();
+        confusion = new long[classes][];
+        for (int c = 0; c < classes; c++) {
+            confusion[c] = t.confusion()[c].clone();
+        }
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        int n = net.store().size();
+        float[] m = adam.m();
+        float[] v = adam.v();
+        return m == null ? OptimizerState.fresh(n) : new OptimizerState(adam.stepCount(), m.clone(), v.clone());
+    }
+
+    @Override
+    public void restoreOptimizerState(OptimizerState s) {
+        if (s.m().length != net.store().size()) {
+            throw new IllegalArgumentException("optimizer state has " + s.m().length + " moments, the network "
+                    + net.store().size() + " parameters");
+        }
+        adam.restore(s.step(), s.m(), s.v());
     }
 
     @Override

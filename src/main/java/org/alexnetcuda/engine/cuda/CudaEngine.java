@@ -11,6 +11,7 @@ import org.alexnetcuda.device.Handles.GraphExec;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Shape;
 import org.alexnetcuda.engine.Totals;
@@ -77,7 +78,7 @@ public final class CudaEngine implements Engine {
         this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
-        this.ctx = new CudaContext(device, false, false);
+        this.ctx = new CudaContext(device, config.deterministic(), false);
         this.stream = ctx.stream;
 
         List<Shape> in = spec.inputShapes(1);
@@ -321,6 +322,86 @@ public final class CudaEngine implements Engine {
         return new Totals(t[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM], (long) t[SoftmaxCrossEntropyKernels.BATCHES],
                 (long) t[SoftmaxCrossEntropyKernels.SAMPLES], e[SoftmaxCrossEntropyKernels.LOSS_SUM],
                 (long) e[SoftmaxCrossEntropyKernels.CORRECT], (long) e[SoftmaxCrossEntropyKernels.SAMPLES], confusion);
+    }
+
+    /** Reading the totals copies them from the device, which waits for the queued steps. */
+    @Override
+    public boolean totalsAreCheap() {
+        return false;
+    }
+
+    @Override
+    public void restoreTotals(Totals t) {
+        double[] train = new double[SoftmaxCrossEntropyKernels.TOTALS];
+        train[SoftmaxCrossEntropyKernels.SAMPLES] = t.trainSamples();
+        train[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM] = t.trainLossSum();
+        train[SoftmaxCrossEntropyKernels.BATCHES] = t.trainBatches();
+        double[] eval = new double[SoftmaxCrossEntropyKernels.TOTALS];
+        eval[SoftmaxCrossEntropyKernels.LOSS_SUM] = t.evalLossSum();
+        eval[SoftmaxCrossEntropyKernels.CORRECT] = t.evalCorrect();
+        eval[SoftmaxCrossEntropyKernels.SAMPLES] = t.evalSamples();
+        double[] confusion = new double[classes * classes];
+        for (int i = 0; i < classes && i < t.confusion().length; i++) {
+            for (int j = 0; j < classes; j++) {
+                confusion[i * classes + j] = t.confusion()[i][j];
+            }
+        }
+        DeviceMemory m = device.memory();
+        m.copyToDevice(ptr(mem.trainTotals), doublesAsBytes(train), 0, 8 * train.length, stream);
+        m.copyToDevice(ptr(mem.evalTotals), doublesAsBytes(eval), 0, 8 * eval.length, stream);
+        m.copyToDevice(ptr(mem.confusion), doublesAsBytes(confusion), 0, 8 * confusion.length, stream);
+        device.streams().synchronize(stream);
+    }
+
+    private static byte[] doublesAsBytes(double[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double d : v) {
+            b.putDouble(d);
+        }
+        return b.array();
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        float[] m = new float[paramCount];
+        float[] v = new float[paramCount];
+        device.memory().copyToHost(m, 0, paramCount, ptr(mem.adamM), stream);
+        device.memory().copyToHost(v, 0, paramCount, ptr(mem.adamV), stream);
+        return new OptimizerState(steps, m, v);
+    }
+
+    /** The moments and the step count (Adam's device state, which also drives the dropout masks) are replaced. */
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        if (state.m().length != paramCount) {
+            throw new IllegalArgumentException("optimizer state of " + state.m().length + " moments for " + paramCount + " parameters");
+        }
+        DeviceMemory m = device.memory();
+        m.copyToDevice(ptr(mem.adamM), state.m(), 0, paramCount, stream);
+        m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
+        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), config.learningRate()), 0,
+                AdamKernels.STATE_BYTES, stream);
+        device.streams().synchronize(stream);
+        steps = state.step();
+    }
+
+    /** Eval-mode logits of the engine's test samples from .. from+count (file order), eagerly; totals untouched. */
+    @Override
+    public float[] logits(int[] order, int from, int count) {
+        checkBatch(count, testCount, from);
+        for (int k = 0; order != null && k < count; k++) {
+            if (order[from + k] != from + k) {
+                throw new IllegalArgumentException("the GPU engine reads the test set in file order");
+            }
+        }
+        prepareBatchSize(count);
+        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
+        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
+                testCount, null, ptr(mem.batchStart), count, spec.inputSize(), null, null);
+        forward(count, false);
+        float[] out = new float[count * classes];
+        device.memory().copyToHost(out, 0, out.length, ptr(mem.activations[layers.size()]), stream);
+        return out;
     }
 
     @Override

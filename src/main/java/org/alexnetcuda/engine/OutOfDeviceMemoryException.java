@@ -1,0 +1,84 @@
+package org.alexnetcuda.engine;
+
+import org.alexnetcuda.model.MemoryEstimate;
+import org.alexnetcuda.model.NetworkSpec;
+
+/**
+ * The device has too little free memory for the run as configured. Engines throw it before training starts, when
+ * they plan their memory; the message is one line with what was needed, what was free and the largest batch size
+ * that fits, e.g.
+ * <pre>
+ * out of device memory: batch size 512 needs 9,812.3 MiB, 7,400.0 MiB free; the largest batch size that fits is 376 (--batch-size 376)
+ * </pre>
+ * The largest fitting batch comes from {@link MemoryEstimate}, the same model of memory the engine plans with.
+ */
+public final class OutOfDeviceMemoryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int batchSize;
+    private final long neededBytes;
+    private final long freeBytes;
+    private final int largestBatch;
+
+    /**
+     * @param largestBatch the largest batch size that fits in freeBytes, 0 if none does
+     */
+    public OutOfDeviceMemoryException(int batchSize, long neededBytes, long freeBytes, int largestBatch) {
+        super(message(batchSize, neededBytes, freeBytes, largestBatch));
+        this.batchSize = batchSize;
+        this.neededBytes = neededBytes;
+        this.freeBytes = freeBytes;
+        this.largestBatch = largestBatch;
+    }
+
+    /** The exception for a plan of {@link MemoryEstimate}: need at batchSize, and the largest batch within freeBytes. */
+    public static OutOfDeviceMemoryException forEstimate(NetworkSpec spec, int batchSize, long datasetImages,
+                                                         long workspaceBytes, long freeBytes) {
+        long needed = new MemoryEstimate(spec, batchSize, datasetImages, workspaceBytes).total();
+        return new OutOfDeviceMemoryException(batchSize, needed, freeBytes,
+                largestFittingBatch(spec, datasetImages, workspaceBytes, freeBytes, batchSize));
+    }
+
+    /**
+     * The largest batch size b in [1, upTo] whose estimate fits in freeBytes, 0 if not even 1 fits. The estimate
+     * grows with b, so a binary search finds it.
+     */
+    public static int largestFittingBatch(NetworkSpec spec, long datasetImages, long workspaceBytes, long freeBytes, int upTo) {
+        int lo = 0;
+        int hi = upTo;
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (new MemoryEstimate(spec, mid, datasetImages, workspaceBytes).total() <= freeBytes) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    static String message(int batchSize, long needed, long free, int largest) {
+        String head = "out of device memory: batch size " + batchSize + " needs " + MemoryEstimate.mib(needed) + ", "
+                + MemoryEstimate.mib(free) + " free; ";
+        return largest > 0
+                ? head + "the largest batch size that fits is " + largest + " (--batch-size " + largest + ")"
+                : head + "not even batch size 1 fits (the parameters, Adam state and dataset alone are too large)";
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public long neededBytes() {
+        return neededBytes;
+    }
+
+    public long freeBytes() {
+        return freeBytes;
+    }
+
+    /** The largest batch size that fits, 0 if none does. */
+    public int largestBatch() {
+        return largestBatch;
+    }
+}
