@@ -18,6 +18,7 @@ import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.model.NetworkSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,39 +26,50 @@ import org.junit.jupiter.api.io.TempDir;
  * ends bit for bit where the uninterrupted run ends: weights, Adam state, and every epoch's metrics.
  * Shuffling, dropout and augmentation are all on, so every random stream is exercised.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExactResumeTest {
     /** 5 batches of 32 per epoch (the last one partial: 150 = 4 x 32 + 22), 2 epochs, 10 steps. */
     private static final int TRAIN = 150;
     private static final int TEST = 40;
     private static final int EPOCHS = 2;
 
-    private static Cifar10Reader.Splits data;
-    private static long seed;
-    private static TinyRuns.Outcome reference;
+    private Cifar10Reader.Splits data;
+    private long seed;
+    private TinyRuns.Outcome reference;
+
+    /** The engine under test; the CUDA engine on the simulator overrides this ({@link ExactResumeSimTest}). */
+    Engine engine(RunConfig c, Cifar10Reader.Splits d) {
+        return TinyRuns.engine(c, d);
+    }
+
+    /** Augmentation on: the CPU engine supports it; the CUDA engine does not yet. */
+    boolean augment() {
+        return true;
+    }
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void uninterrupted() {
+    void uninterrupted() {
         data = TinyRuns.data(TRAIN, TEST);
         seed = new SplittableRandom().nextLong(); // a fresh run each time: nothing here depends on a lucky seed
         RunConfig c = config(0, 1);
-        try (Engine e = TinyRuns.engine(c, data)) {
+        try (Engine e = engine(c, data)) {
             List<EpochMetrics> h = new Trainer(e, c.training(), TRAIN, TEST, TinyRuns.discard(), true).run(1);
             reference = TinyRuns.Outcome.of(e, h);
         }
         assertEquals(10, reference.step());
     }
 
-    private static RunConfig config(int every, int keep) {
-        return TinyRuns.config(data, EPOCHS, 32, every, keep, true, seed);
+    private RunConfig config(int every, int keep) {
+        return TinyRuns.config(data, EPOCHS, 32, every, keep, augment(), seed);
     }
 
     /** Runs c in runDir from scratch or from a checkpoint, with an engine wrapper that may request a stop. */
     private TinyRuns.Outcome run(RunConfig c, Path runDir, CheckpointStore.Found from, StopAt stopAt) {
         StopSignal stop = StopSignal.manual();
-        try (Engine inner = TinyRuns.engine(c, data); RunDirectory dir = RunDirectory.open(runDir)) {
+        try (Engine inner = engine(c, data); RunDirectory dir = RunDirectory.open(runDir)) {
             Engine e = stopAt == null ? inner : new StoppingEngine(inner, stop, stopAt);
             TrainingRun run = new TrainingRun(e, c, dir, stop, TinyRuns.discard(), true, "test");
             if (from != null) {
@@ -68,7 +80,7 @@ class ExactResumeTest {
         }
     }
 
-    private static void assertSameAsReference(TinyRuns.Outcome o, String label) {
+    private void assertSameAsReference(TinyRuns.Outcome o, String label) {
         String what = label + " (seed " + seed + ")";
         assertEquals(reference.step(), o.step(), what);
         assertArrayEquals(reference.weights(), o.weights(), what + ": weights");
