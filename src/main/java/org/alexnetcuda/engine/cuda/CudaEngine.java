@@ -433,36 +433,27 @@ public final class CudaEngine implements Engine {
      * events around the steps (graph replay when enabled), after the caller's warm-up.
      */
     public double timeTrainSteps(int[] order, int n, int steps) {
-        var streams = device.streams();
-        var start = streams.createEvent();
-        var end = streams.createEvent();
-        try {
-            streams.record(start, stream);
-            for (int s = 0; s < steps; s++) {
-                trainStep(order, 0, n);
-            }
-            streams.record(end, stream);
-            streams.synchronize(end);
-            return streams.elapsedMillis(start, end) / steps;
-        } finally {
-            streams.destroy(start);
-            streams.destroy(end);
-        }
+        return millisPer(steps, () -> trainStep(order, 0, n));
     }
 
     /** Milliseconds per evaluation batch of n test samples, timed by device events. */
     public double timeEvalBatches(int n, int steps) {
+        return millisPer(steps, () -> evalBatch(null, 0, n));
+    }
+
+    /** Device-event milliseconds per repetition of work enqueued {@code repeats} times on the engine's stream. */
+    private double millisPer(int repeats, Runnable work) {
         var streams = device.streams();
         var start = streams.createEvent();
         var end = streams.createEvent();
         try {
             streams.record(start, stream);
-            for (int s = 0; s < steps; s++) {
-                evalBatch(null, 0, n);
+            for (int s = 0; s < repeats; s++) {
+                work.run();
             }
             streams.record(end, stream);
             streams.synchronize(end);
-            return streams.elapsedMillis(start, end) / steps;
+            return streams.elapsedMillis(start, end) / repeats;
         } finally {
             streams.destroy(start);
             streams.destroy(end);
