@@ -12,6 +12,8 @@ import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
+import org.alexnetcuda.engine.OutOfDeviceMemoryException;
+import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Shape;
 import org.alexnetcuda.engine.Totals;
@@ -91,9 +93,42 @@ public final class CudaEngine implements Engine {
             workspace = Math.max(workspace, l.prepare(maxBatch, workspaceLimit));
         }
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace);
-        this.pool = new DevicePool(device.memory(), mem.pool);
+        this.pool = allocate(workspace);
         bind();
         upload(initial, train, test);
+    }
+
+    /**
+     * The pool, after checking that it fits the device's free memory: if not, the one-line out-of-memory message
+     * with what was needed, what was free and the largest batch size whose plan fits.
+     */
+    private DevicePool allocate(long workspace) {
+        long free = device.memory().info()[0];
+        if (mem.totalBytes() > free) {
+            throw outOfMemory(free, workspace);
+        }
+        try {
+            return new DevicePool(device.memory(), mem.pool);
+        } catch (DeviceException e) {
+            if ("CUDA_ERROR_OUT_OF_MEMORY".equals(e.status())) {
+                throw outOfMemory(device.memory().info()[0], workspace);
+            }
+            throw e;
+        }
+    }
+
+    private OutOfDeviceMemoryException outOfMemory(long free, long workspace) {
+        int lo = 0;
+        int hi = maxBatch;
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace).totalBytes() <= free) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return new OutOfDeviceMemoryException(maxBatch, mem.totalBytes(), free, lo);
     }
 
     private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store) {
