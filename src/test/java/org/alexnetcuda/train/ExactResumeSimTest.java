@@ -12,7 +12,8 @@ import org.alexnetcuda.model.XavierInit;
 /**
  * Exact resume with the CUDA engine (on the simulator, whose arithmetic is deterministic): checkpoints read the
  * optimizer state and totals from device memory and restore them there, and the dropout masks follow the restored
- * device step, so an interrupted and resumed run ends bit for bit where the uninterrupted one ends.
+ * device step, so an interrupted and resumed run ends bit for bit where the uninterrupted one ends. Augmentation
+ * is on: the epoch's crops and flips are rebuilt on the device for the resumed step.
  */
 class ExactResumeSimTest extends ExactResumeTest {
     @Override
@@ -23,10 +24,5 @@ class ExactResumeSimTest extends ExactResumeTest {
         SimDevice dev = new SimDevice();
         return new CudaEngine(dev, c.engineConfig(), spec, init, d.train(), d.test(), c.training().batchSize(),
                 MemoryEstimate.DEFAULT_WORKSPACE, true).closingDevice();
-    }
-
-    @Override
-    boolean augment() {
-        return false;
     }
 }

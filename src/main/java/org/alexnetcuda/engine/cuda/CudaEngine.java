@@ -3,6 +3,7 @@ package org.alexnetcuda.engine.cuda;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DeviceMemory;
@@ -67,9 +68,6 @@ public final class CudaEngine implements Engine {
      */
     public CudaEngine(Device device, EngineConfig config, NetworkSpec spec, ParameterStore initial,
                       Cifar10Dataset train, Cifar10Dataset test, int maxBatch, long workspaceLimit, boolean useGraphs) {
-        if (config.augment()) {
-            throw new IllegalArgumentException("--augment is not supported by the GPU engine yet; use --device cpu");
-        }
         this.device = device;
         this.spec = spec;
         this.config = config;
@@ -92,7 +90,7 @@ public final class CudaEngine implements Engine {
         for (CudaLayer l : layers) {
             workspace = Math.max(workspace, l.prepare(maxBatch, workspaceLimit));
         }
-        this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace);
+        this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment());
         this.pool = allocate(workspace);
         bind();
         upload(initial, train, test);
@@ -122,7 +120,7 @@ public final class CudaEngine implements Engine {
         int hi = maxBatch;
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace).totalBytes() <= free) {
+            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment()).totalBytes() <= free) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -204,16 +202,16 @@ public final class CudaEngine implements Engine {
     @Override
     public void trainStep(int[] order, int from, int count) {
         checkBatch(count, trainCount, from);
-        uploadOrder(order);
+        uploadOrder(order, from);
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
-        if (count == maxBatch && useGraphs) {
+        if (count == maxBatch && useGraphs && !config.augment()) {
             if (trainGraph == null) {
-                trainGraph = capture(() -> enqueueTrainStep(count));
+                trainGraph = capture(() -> enqueueTrainStep(count, 0));
             }
             device.streams().launch(trainGraph, stream);
         } else {
             prepareBatchSize(count);
-            enqueueTrainStep(count);
+            enqueueTrainStep(count, from);
         }
         steps++;
     }
@@ -247,10 +245,17 @@ public final class CudaEngine implements Engine {
         }
     }
 
-    /** The permutation lives on the device for a whole epoch: uploaded when the trainer hands a new one. */
-    private void uploadOrder(int[] order) {
+    /**
+     * The permutation lives on the device for a whole epoch: uploaded when the trainer hands a new one, with, under
+     * --augment, the epoch's crops and flips by position: the CPU engine's draws, Augment.forBatch(seed, 0, step,
+     * count) for the step that will train each batch (this call trains position {@code from} at the current step).
+     */
+    private void uploadOrder(int[] order, int from) {
         if (order == uploadedOrder && (order != null || identityOrderUploaded)) {
             return;
+        }
+        if (config.augment()) {
+            uploadAugmentation(steps - from / maxBatch);
         }
         if (order == null) {
             int[] identity = new int[trainCount];
@@ -264,6 +269,22 @@ public final class CudaEngine implements Engine {
             identityOrderUploaded = false;
         }
         uploadedOrder = order;
+    }
+
+    private void uploadAugmentation(long firstStep) {
+        int[] crop = new int[2 * trainCount];
+        int[] flip = new int[trainCount];
+        for (int start = 0, b = 0; start < trainCount; start += maxBatch, b++) {
+            int count = Math.min(maxBatch, trainCount - start);
+            Augment[] a = Augment.forBatch(config.seed(), 0, Math.toIntExact(firstStep + b), count);
+            for (int k = 0; k < count; k++) {
+                crop[2 * (start + k)] = a[k].dx();
+                crop[2 * (start + k) + 1] = a[k].dy();
+                flip[start + k] = a[k].flip() ? 1 : 0;
+            }
+        }
+        device.memory().copyToDevice(ptr(mem.crop), crop, 0, crop.length, stream);
+        device.memory().copyToDevice(ptr(mem.flip), flip, 0, flip.length, stream);
     }
 
     private void prepareBatchSize(int n) {
@@ -290,11 +311,17 @@ public final class CudaEngine implements Engine {
         return exec;
     }
 
-    private void enqueueTrainStep(int n) {
+    /**
+     * One training step for a batch of n at epoch position {@code from} (which only the augmentation pointers use:
+     * with --augment steps run eagerly, so they can point at the batch's slice of the epoch's crops and flips).
+     */
+    private void enqueueTrainStep(int n, int from) {
         DeviceMemory m = device.memory();
         m.setD32(ptr(mem.grads), 0, paramCount, stream);
+        DevicePtr crop = config.augment() ? ptr(mem.crop).plus(8L * from) : null;
+        DevicePtr flip = config.augment() ? ptr(mem.flip).plus(4L * from) : null;
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
-                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), null, null);
+                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip);
         forward(n, true);
         enqueueLoss(n);
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -511,7 +538,7 @@ public final class CudaEngine implements Engine {
         }
         double[][] ms = new double[2][count];
         try {
-            uploadOrder(order);
+            uploadOrder(order, 0);
             prepareBatchSize(n);
             for (int s = 0; s < repeats; s++) {
                 device.memory().setD32(ptr(mem.batchStart), 0, 1, stream);

@@ -16,7 +16,8 @@ import org.alexnetcuda.model.NetworkSpec;
  * <li>the input batch and every layer's output at the largest batch, kept for backward;</li>
  * <li>two activation-gradient buffers of the largest output (backward needs only dy and dx at a time);</li>
  * <li>labels, per-sample loss and correctness, the train and eval totals, the confusion matrix;</li>
- * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch);</li>
+ * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch), and with
+ *     --augment the epoch's crop offsets and flips;</li>
  * <li>the uint8 training and test images and labels;</li>
  * <li>the cuDNN workspace.</li>
  * </ul>
@@ -39,6 +40,8 @@ public final class MemoryPlan {
     final DevicePool.Region confusion;
     final DevicePool.Region perm;
     final DevicePool.Region batchStart;
+    final DevicePool.Region crop;
+    final DevicePool.Region flip;
     final DevicePool.Region trainImages;
     final DevicePool.Region trainLabels;
     final DevicePool.Region testImages;
@@ -49,6 +52,11 @@ public final class MemoryPlan {
     public static final int IMAGE_BYTES = 3 * 32 * 32;
 
     public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes) {
+        this(spec, maxBatch, trainCount, testCount, workspaceBytes, false);
+    }
+
+    /** With {@code augment}, the epoch's crop offsets and flips, one per position of the epoch's order. */
+    public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes, boolean augment) {
         long pBytes = 4 * spec.parameterCount();
         params = pool.add("parameters", pBytes);
         grads = pool.add("gradients", pBytes);
@@ -74,6 +82,8 @@ public final class MemoryPlan {
         confusion = pool.add("confusion", 8L * classes * classes);
         perm = pool.add("permutation", 4L * Math.max(trainCount, testCount));
         batchStart = pool.add("batch start", 4);
+        crop = pool.add("augmentation crops", augment ? 8L * trainCount : 0);
+        flip = pool.add("augmentation flips", augment ? 4L * trainCount : 0);
         trainImages = pool.add("train images", (long) trainCount * IMAGE_BYTES);
         trainLabels = pool.add("train labels", trainCount);
         testImages = pool.add("test images", (long) testCount * IMAGE_BYTES);
@@ -89,7 +99,8 @@ public final class MemoryPlan {
             acts += r.bytes();
         }
         long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes();
-        long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes();
+        long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes()
+                + crop.bytes() + flip.bytes();
         return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes()};
     }
 

@@ -176,6 +176,29 @@ abstract class CudaEngineContract {
     }
 
     @Test
+    void augmentedTrainingMatchesTheCpuEngine() {
+        Cifar10Reader.Splits data = Cifar10Reader.read(SYNTH, 100, 32);
+        long seed = 5;
+        TrainOptions options = new TrainOptions(2, 32, true, seed);
+        EngineConfig cfg = new EngineConfig(1e-3f, 0f, seed, true);
+        List<EpochMetrics> cpu;
+        try (Engine e = new CpuEngine(cfg, SPEC, init(seed), data.train(), data.test())) {
+            cpu = new Trainer(e, options, 100, 32, quiet(), true).run(1);
+        }
+        List<EpochMetrics> dev;
+        try (Device d = newDevice(); Engine e = new CudaEngine(d, cfg, SPEC, init(seed), data.train(), data.test(), 32,
+                WORKSPACE, true)) {
+            dev = new Trainer(e, options, 100, 32, quiet(), true).run(1);
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(cpu.get(i).trainLoss(), dev.get(i).trainLoss(), 1e-3 * cpu.get(i).trainLoss(),
+                    "train loss with random crops and flips, epoch " + (i + 1));
+            assertEquals(cpu.get(i).testLoss(), dev.get(i).testLoss(), 1e-3 * cpu.get(i).testLoss(),
+                    "test loss after training with random crops and flips, epoch " + (i + 1));
+        }
+    }
+
+    @Test
     void graphReplayEqualsEagerExecutionAndNothingIsAllocatedInAStep() {
         Cifar10Reader.Splits data = Cifar10Reader.read(SYNTH, 100, 40);
         long seed = 11;
