@@ -154,11 +154,6 @@ public final class CudaEngine implements Engine {
         return new Flatten(l.name(), ctx, in);
     }
 
-    /** The pool's regions, for `summary` and reports. */
-    public List<DevicePool.Region> memoryPlan() {
-        return mem.pool.regions();
-    }
-
     private DevicePtr ptr(DevicePool.Region r) {
         return pool.ptr(r);
     }
