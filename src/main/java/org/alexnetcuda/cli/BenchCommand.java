@@ -34,6 +34,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--no-graph", description = "Time eager GPU steps instead of replayed CUDA graphs.")
     boolean noGraph;
 
@@ -45,12 +48,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1 || warmup < 0 || steps < 1) {
             throw new IllegalArgumentException("--batch-size and --steps must be at least 1, --warmup at least 0");
         }
+        org.alexnetcuda.engine.Precision p = PrecisionOption.check(precision.value(), device);
         NetworkSpec spec = model.network();
         Benchmark.Result r;
         Device dev = device.open();
         try {
             r = dev == null ? Benchmark.runCpu(spec, batchSize, warmup, steps, 1)
-                    : Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph);
+                    : Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph, p);
         } finally {
             if (dev != null) {
                 dev.close();
@@ -89,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.addProperty("simulated", r.simulated());
         o.addProperty("batch_size", r.batchSize());
         o.addProperty("input_size", r.inputSize());
-        o.addProperty("precision", "fp32");
+        o.addProperty("precision", r.precision().option());
         o.addProperty("warmup", r.warmup());
         o.addProperty("steps", r.steps());
         o.addProperty("train_step_ms", r.trainStepMs());

@@ -8,6 +8,7 @@ import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.engine.Pass;
@@ -34,8 +35,9 @@ public final class Benchmark {
     }
 
     /** What a benchmark measured. */
-    public record Result(String engine, boolean simulated, int batchSize, int inputSize, int warmup, int steps, double trainStepMs,
-                         double inferenceBatchMs, double forwardGflopPerImage, List<LayerTime> layers) {
+    public record Result(String engine, boolean simulated, Precision precision, int batchSize, int inputSize, int warmup,
+                         int steps, double trainStepMs, double inferenceBatchMs, double forwardGflopPerImage,
+                         List<LayerTime> layers) {
         public double trainImagesPerSecond() {
             return batchSize * 1000.0 / trainStepMs;
         }
@@ -51,7 +53,8 @@ public final class Benchmark {
     }
 
     /** The CUDA engine on a device: graph-replayed steps for the throughput, eager profiled steps per layer. */
-    public static Result runCuda(Device device, NetworkSpec spec, int batch, int warmup, int steps, long seed, boolean graphs) {
+    public static Result runCuda(Device device, NetworkSpec spec, int batch, int warmup, int steps, long seed, boolean graphs,
+                                 Precision precision) {
         SplittableRandom rnd = new SplittableRandom(seed);
         byte[] images = new byte[batch * Cifar10Dataset.IMAGE_BYTES];
         byte[] labels = new byte[batch];
@@ -64,7 +67,7 @@ public final class Benchmark {
         Cifar10Dataset data = new Cifar10Dataset(images, labels);
         ParameterStore store = spec.newParameterStore();
         XavierInit.initialize(spec, store, seed);
-        try (CudaEngine e = new CudaEngine(device, new EngineConfig(1e-3f, 0f, seed, false), spec, store, data, data,
+        try (CudaEngine e = new CudaEngine(device, new EngineConfig(1e-3f, 0f, seed, false, false, precision), spec, store, data, data,
                 batch, MemoryEstimate.DEFAULT_WORKSPACE, graphs)) {
             int[] order = null;
             e.timeTrainSteps(order, batch, Math.max(warmup, 1));
@@ -76,7 +79,7 @@ public final class Benchmark {
             for (int i = 0; i < spec.layers().size(); i++) {
                 times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), perLayer[0][i], perLayer[1][i]));
             }
-            return new Result(e.description(), device.name().equals("simulator"), batch, spec.inputSize(), warmup, steps,
+            return new Result(e.description(), device.name().equals("simulator"), precision, batch, spec.inputSize(), warmup, steps,
                     stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9, times);
         }
     }
@@ -122,7 +125,7 @@ public final class Benchmark {
             times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), fwd[i] / 1e6 / steps,
                     bwd[i] / 1e6 / steps));
         }
-        return new Result("cpu", false, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
+        return new Result("cpu", false, Precision.FP32, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
                 spec.forwardFlopsPerSample() / 1e9, times);
     }
 

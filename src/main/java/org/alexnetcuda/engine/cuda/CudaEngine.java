@@ -78,7 +78,7 @@ public final class CudaEngine implements Engine {
         this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
-        this.ctx = new CudaContext(device, config.deterministic(), false);
+        this.ctx = new CudaContext(device, config.deterministic(), config.precision());
         this.stream = ctx.stream;
 
         List<Shape> in = spec.inputShapes(1);
