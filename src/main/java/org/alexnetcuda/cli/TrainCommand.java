@@ -76,6 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     PrecisionOption precision;
 
+    @Mixin
+    ProfileOptions profile;
+
     @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
     boolean noGraph;
 
@@ -129,6 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         NetworkSpec net = config.network();
         PrecisionOption.check(config.precision(), DeviceChoice.valueOf(config.device()));
+        profile.check(DeviceChoice.valueOf(config.device()));
         DeviceChoice.valueOf(config.device()).require();
         Path dir = runFolder(found);
         if (saveWeights != null) {
@@ -157,7 +161,8 @@ public final class TrainCommand implements Callable<Integer> {
 
         try (RunDirectory run = RunDirectory.open(dir);
              Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
-                     splits.train(), splits.test(), config.training().batchSize(), !noGraph)) {
+                     splits.train(), splits.test(), config.training().batchSize(), !noGraph, profile.nvtx,
+                     profile.window())) {
             try (StopSignal stop = StopSignal.install(log)) {
                 TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
                 if (found != null) {
@@ -165,6 +170,9 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 RunReport.printStart(log, config, net, engine.description(), dir, training.start(), engine.step(),
                         found == null ? null : found.dir());
+                if (engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && profile.requested()) {
+                    log.println("  profiling: " + c.profiling());
+                }
                 if (found != null && config.lr() != found.checkpoint().state().config().lr()) {
                     log.println("  learning rate overridden: " + found.checkpoint().state().config().lr() + " -> " + config.lr());
                 }
