@@ -237,6 +237,16 @@ class RunCliTest {
     }
 
     @Test
+    void trainReportsItsProfilingOnTheSimulator() {
+        CliTest.Run t = CliTest.run("train", "--device", "sim", "--data-dir", SYNTH, "--input-size", "67", "--widths",
+                "4,8,8,8,8,16", "--limit-train", "64", "--limit-test", "32", "--batch-size", "32", "--epochs", "1",
+                "--run-dir", tmp.resolve("run").toString(), "--profile-steps", "2:2", "--nvtx");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("profiling: simulated (ranges and the window are recorded, nothing is profiled); "
+                + "steps 2:2 profiled, eagerly"), t.out());
+    }
+
+    @Test
     void outOfDeviceMemoryIsAFailureNotAUsageError() {
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new OutOfDeviceMemoryException(64, 2L << 30, 1L << 30, 20)));
         assertEquals(ExitCodes.INTERRUPTED, Main.exitCode(new org.alexnetcuda.train.RunInterruptedException(
