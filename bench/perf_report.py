@@ -82,6 +82,10 @@ def table(out, p, java, torch):
                    f"{100 * (java.get('train_fraction_of_peak') or 0):.1f}% of {num(java.get('peak_tflops'), 0)} "
                    f"({java.get('peak_tflops_source')}); counted FLOPs: {num(java.get('train_gflop_per_image'), 2)} "
                    "GFLOP per image per step.")
+        algos = java.get("conv_algorithms") or {}
+        if algos:
+            out.append("cuDNN algorithms (forward / backward data / backward filter): " + "; ".join(
+                f"{k} {v['forward']} / {v['backward_data']} / {v['backward_filter']}" for k, v in algos.items()) + ".")
         g = java.get("largest_gap")
         if g:
             out.append(f"Largest gap to the FLOP floor: **{g['layer']} {g['pass']}**, {g['measured_ms']:.3f} ms "

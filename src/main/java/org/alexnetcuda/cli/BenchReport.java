@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.device.jcuda.JCudaDevice;
+import org.alexnetcuda.engine.cuda.ConvChoice;
 import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.train.Benchmark;
 import org.alexnetcuda.train.DeviceMemoryUse;
@@ -81,6 +82,10 @@ final class BenchReport {
             out.printf("largest gap to the FLOP floor: %s %s, %.3f ms measured, %.3f ms floor (%.3f ms above)%n",
                     g.layer(), g.pass(), g.measuredMs(), g.floorMs(), g.gapMs());
         }
+        for (ConvChoice c : r.convolutions()) {
+            out.printf("%-10s cuDNN forward %s, backward data %s, backward filter %s; workspace %s%n", c.layer(),
+                    c.forwardName(), c.backwardDataName(), c.backwardFilterName(), MemoryEstimate.mib(c.workspaceBytes()));
+        }
         DeviceMemoryUse m = r.memory();
         if (m != null) {
             out.printf("device memory: pool %s; engine peak %s (pool and the libraries' own); device in use at the "
@@ -143,6 +148,16 @@ final class BenchReport {
             layers.add(l);
         }
         o.add("layers", layers);
+        JsonObject convs = new JsonObject();
+        for (ConvChoice c : r.convolutions()) {
+            JsonObject a = new JsonObject();
+            a.addProperty("forward", c.forwardName());
+            a.addProperty("backward_data", c.backwardDataName());
+            a.addProperty("backward_filter", c.backwardFilterName());
+            a.addProperty("workspace_bytes", c.workspaceBytes());
+            convs.add(c.layer(), a);
+        }
+        o.add("conv_algorithms", convs);
         FlopFloor.Gap g = floor.largestGap();
         if (g == null) {
             o.add("largest_gap", JsonNull.INSTANCE);

@@ -9,6 +9,7 @@ import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.engine.cuda.ConvChoice;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.FlopCount;
 import org.alexnetcuda.model.MemoryEstimate;
@@ -54,11 +55,12 @@ public final class Benchmark {
      * @param memory    device memory use (null for the CPU engine)
      * @param flops     each layer's FLOPs per image, as the engine computes them
      * @param profiling what profiling did, one line ("off" when none)
+     * @param convolutions the cuDNN algorithms each convolution ran (empty for the CPU engine)
      */
     public record Result(String engine, boolean simulated, Precision precision, int batchSize, int inputSize, int warmup,
                          int steps, double trainStepMs, double inferenceBatchMs, double forwardGflopPerImage,
                          double trainGflopPerImage, List<LayerTime> layers, List<FlopCount.Layer> flops,
-                         DeviceMemoryUse memory, String profiling) {
+                         DeviceMemoryUse memory, String profiling, List<ConvChoice> convolutions) {
         public double trainImagesPerSecond() {
             return batchSize * 1000.0 / trainStepMs;
         }
@@ -119,7 +121,7 @@ public final class Benchmark {
             return new Result(e.description(), device.name().equals("simulator"), o.precision(), batch, spec.inputSize(),
                     o.warmup(), o.steps(), stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9,
                     FlopCount.trainPerImage(spec) / 1e9, times, FlopCount.perLayer(spec), memory.result(e.poolBytes()),
-                    profiling);
+                    profiling, e.convolutionChoices());
         }
     }
 
@@ -166,7 +168,7 @@ public final class Benchmark {
         }
         return new Result("cpu", false, Precision.FP32, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
                 spec.forwardFlopsPerSample() / 1e9, FlopCount.trainPerImage(spec) / 1e9, times,
-                FlopCount.perLayer(spec), null, "off");
+                FlopCount.perLayer(spec), null, "off", List.of());
     }
 
     private static void trainStep(CpuNetwork net, Adam adam, ParameterStore store, int[] labels, long[] fwd, long[] bwd) {

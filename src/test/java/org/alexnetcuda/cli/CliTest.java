@@ -152,7 +152,7 @@ class CliTest {
                 "inference_batch_ms", "inference_images_per_second", "train_gflops", "forward_gflop_per_image",
                 "train_gflop_per_image", "train_tflops", "inference_tflops", "peak_tflops", "peak_tflops_source",
                 "train_fraction_of_peak", "train_floor_ms", "memory", "versions", "profiling", "profile_steps",
-                "layers", "largest_gap"}) {
+                "layers", "largest_gap", "conv_algorithms"}) {
             assertTrue(o.has(k), () -> "missing " + k + " in " + o);
         }
         assertEquals(67.0, o.get("peak_tflops").getAsDouble(), "the H100's FP32 peak by default");
@@ -171,6 +171,10 @@ class CliTest {
         assertEquals(conv1.get("forward_gflop").getAsDouble(), conv1.get("backward_gflop").getAsDouble(), 1e-12,
                 "conv1 computes no input gradient");
         assertEquals(3 * fwd - conv1.get("forward_gflop").getAsDouble() / 2, train, 1e-12, "per image, batch 2");
+        JsonObject algos = o.getAsJsonObject("conv_algorithms");
+        assertEquals(5, algos.size(), algos::toString);
+        assertEquals("IMPLICIT_PRECOMP_GEMM", algos.getAsJsonObject("conv1").get("forward").getAsString(),
+                "the simulator's fastest forward algorithm, by its cuDNN name");
         JsonObject gap = o.getAsJsonObject("largest_gap");
         assertEquals(gap.get("measured_ms").getAsDouble() - gap.get("floor_ms").getAsDouble(),
                 gap.get("gap_ms").getAsDouble(), 1e-9);
@@ -183,6 +187,7 @@ class CliTest {
         assertEquals(2.5, c.get("peak_tflops").getAsDouble());
         assertEquals("--peak-tflops", c.get("peak_tflops_source").getAsString());
         assertEquals("off", c.get("profiling").getAsString());
+        assertEquals(0, c.getAsJsonObject("conv_algorithms").size());
     }
 
     @Test

@@ -144,6 +144,17 @@ public final class CudaEngine implements Engine {
         return mem.pool.totalBytes();
     }
 
+    /** The cuDNN algorithms each convolution runs at the full batch size, in layer order. */
+    public List<ConvChoice> convolutionChoices() {
+        List<ConvChoice> r = new ArrayList<>();
+        for (CudaLayer l : layers) {
+            if (l instanceof Conv2d c) {
+                r.add(c.choice(maxBatch));
+            }
+        }
+        return r;
+    }
+
     /** The pool's regions, for `summary` and reports. */
     public List<DevicePool.Region> memoryPlan() {
         return mem.pool.regions();
