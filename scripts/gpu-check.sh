@@ -105,10 +105,10 @@ nsys_section() {
         echo "nsys $p: exit $?; $(tail -3 "$rep.bench.txt" | tr '\n' ' ')"
         # Report names changed across nsys versions; the first that exists is used.
         for r in nvtx_gpu_proj_sum nvtx_sum cuda_gpu_kern_sum gpukernsum cuda_api_sum cuda_gpu_mem_time_sum; do
-            nsys stats -q -r "$r" -f csv -o "$rep" "$rep.nsys-rep" >/dev/null 2>&1 && echo "  wrote ${rep}_$r.csv"
+            nsys stats -r "$r" -f csv -o "$rep" "$rep.nsys-rep" >/dev/null 2>&1 && echo "  wrote ${rep}_$r.csv"
         done
         ls "$OUT/nsys" | grep "bench-$p" | sed 's/^/  /'
-        nsys stats -q -r cuda_gpu_kern_sum "$rep.nsys-rep" 2>/dev/null | head -25
+        nsys stats -r cuda_gpu_kern_sum "$rep.nsys-rep" 2>/dev/null | head -25
     done
 }
 
