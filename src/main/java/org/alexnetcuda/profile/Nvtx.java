@@ -56,8 +56,7 @@ public final class Nvtx {
                 return false;
             }
         }
-        enabled = true;
-        return true;
+        return turnOn();
     }
 
     /** {@link #enable} with the library at {@code lib} (tests load a freshly built one). */
@@ -71,6 +70,10 @@ public final class Nvtx {
                 return false;
             }
         }
+        return turnOn();
+    }
+
+    private static boolean turnOn() {
         enabled = true;
         status = "on (ranges reach a profiler when one is attached)";
         return true;
