@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = {"Measure steady-state training and inference speed and each layer's forward and backward time.",
+@Command(name = "bench", description = {
+        "Measure steady-state training and inference speed and each layer's forward and backward time.",
         "Also device memory, achieved TFLOP/s, and each layer's gap to the time its FLOPs need at --peak-tflops."},
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class BenchCommand implements Callable<Integer> {

@@ -84,7 +84,8 @@ final class BenchReport {
         }
         for (ConvChoice c : r.convolutions()) {
             out.printf("%-10s cuDNN forward %s, backward data %s, backward filter %s; workspace %s%n", c.layer(),
-                    c.forwardName(), c.backwardDataName(), c.backwardFilterName(), MemoryEstimate.mib(c.workspaceBytes()));
+                    c.forwardName(), c.backwardDataName(), c.backwardFilterName(),
+                    MemoryEstimate.mib(c.workspaceBytes()));
         }
         DeviceMemoryUse m = r.memory();
         if (m != null) {
