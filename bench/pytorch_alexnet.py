@@ -3,7 +3,12 @@
 
 Same network (LRN after conv2's ReLU unless --lrn none), same batch, input size and optimizer (Adam, lr 1e-3),
 with the data already on the device as a synthetic batch (no DataLoader: the fair, strong baseline). Prints one
-JSON object: steady-state training and inference images per second after warm-up.
+JSON object: steady-state training and inference images per second after warm-up, with the same field names as
+`alexnet-cuda bench --json` where the two measure the same thing, the library versions and, on CUDA, the peak
+memory PyTorch's allocator held.
+
+fp32 is strict: PyTorch lets cuDNN use TF32 by default (torch.backends.cudnn.allow_tf32 is True), so both TF32
+switches are set explicitly from --precision, as alexnet-cuda sets cuDNN's and cuBLAS's math modes.
 
   /usr/bin/python3 bench/pytorch_alexnet.py --device cpu --steps 3 --warmup 1
   python3 bench/pytorch_alexnet.py --device cuda --precision tf32
@@ -55,6 +60,7 @@ def main():
     if a.threads:
         torch.set_num_threads(a.threads)
     if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
         torch.backends.cudnn.benchmark = True
         tf32 = a.precision == "tf32"
         torch.backends.cuda.matmul.allow_tf32 = tf32
@@ -105,6 +111,15 @@ def main():
         "precision": a.precision, "lrn": a.lrn, "steps": a.steps, "warmup": a.warmup,
         "train_step_ms": train_s * 1e3, "train_images_per_second": a.batch_size / train_s,
         "inference_batch_ms": infer_s * 1e3, "inference_images_per_second": a.batch_size / infer_s,
+        "cudnn_benchmark": device.type == "cuda",
+        "versions": {
+            "torch": torch.__version__, "cuda": torch.version.cuda,
+            "cudnn": torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None,
+        },
+        "memory": {
+            "max_allocated_bytes": torch.cuda.max_memory_allocated(),
+            "max_reserved_bytes": torch.cuda.max_memory_reserved(),
+        } if device.type == "cuda" else None,
     }
     print(json.dumps(out))
 

@@ -2,19 +2,20 @@ package org.alexnetcuda.cli;
 
 import java.util.concurrent.Callable;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
-import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.device.Device;
+import org.alexnetcuda.device.jcuda.JCudaDevice;
+import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.train.Benchmark;
+import org.alexnetcuda.train.FlopFloor;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Measure steady-state training and inference speed and each layer's forward and backward time.",
+@Command(name = "bench", description = {
+        "Measure steady-state training and inference speed and each layer's forward and backward time.",
+        "Also device memory, achieved TFLOP/s, and each layer's gap to the time its FLOPs need at --peak-tflops."},
         mixinStandardHelpOptions = true, sortOptions = false)
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -34,10 +35,21 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
 
+    @Mixin
+    PrecisionOption precision;
+
+    @Option(names = "--peak-tflops", paramLabel = "TFLOPS",
+            description = "Peak the per-layer floors are computed against (default: the H100 SXM's, 67 for fp32 and 495 "
+                    + "for tf32 (dense), from NVIDIA's datasheet).")
+    Double peakTflops;
+
     @Option(names = "--no-graph", description = "Time eager GPU steps instead of replayed CUDA graphs.")
     boolean noGraph;
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
+    @Mixin
+    ProfileOptions profile;
+
+    @Option(names = "--json", description = "Print the result as one JSON object (fields: README, Performance).")
     boolean json;
 
     @Override
@@ -45,68 +57,38 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1 || warmup < 0 || steps < 1) {
             throw new IllegalArgumentException("--batch-size and --steps must be at least 1, --warmup at least 0");
         }
+        Precision p = PrecisionOption.check(precision.value(), device);
+        profile.check(device);
+        if (peakTflops != null && !(peakTflops > 0 && peakTflops < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--peak-tflops must be a positive number (got " + peakTflops + ")");
+        }
+        double peak = peakTflops != null ? peakTflops : FlopFloor.defaultPeak(p);
+        String peakSource = peakTflops != null ? "--peak-tflops" : FlopFloor.defaultPeakSource(p);
         NetworkSpec spec = model.network();
         Benchmark.Result r;
+        String deviceName;
+        BenchReport.Versions versions = null;
         Device dev = device.open();
         try {
+            deviceName = dev == null ? "cpu" : dev.name();
+            if (dev instanceof JCudaDevice j) {
+                versions = BenchReport.Versions.of(j);
+            }
             r = dev == null ? Benchmark.runCpu(spec, batchSize, warmup, steps, 1)
-                    : Benchmark.runCuda(dev, spec, batchSize, warmup, steps, 1, !noGraph);
+                    : Benchmark.runCuda(dev, spec, new Benchmark.Options(batchSize, warmup, steps, 1, !noGraph, p,
+                            profile.nvtx, profile.window()));
         } finally {
             if (dev != null) {
                 dev.close();
             }
         }
+        BenchReport report = new BenchReport(r, new FlopFloor(r, peak), peakSource, deviceName, versions, !noGraph,
+                profile.profileSteps == null ? null : profile.window().toString());
         if (json) {
-            System.out.println(toJson(r));
+            System.out.println(report.toJson());
         } else {
-            print(r);
+            report.print(System.out);
         }
         return ExitCodes.OK;
-    }
-
-    private static void print(Benchmark.Result r) {
-        System.out.printf("engine %s, batch %d, input %dx%d, %d warm-up and %d measured steps%s%n", r.engine(),
-                r.batchSize(), r.inputSize(), r.inputSize(), r.warmup(), r.steps(),
-                r.simulated() ? " (SIMULATED: host times of the CPU simulator, not GPU times)" : "");
-        System.out.printf("%-10s %-18s %12s %12s%n", "layer", "type", "forward ms", "backward ms");
-        double f = 0;
-        double b = 0;
-        for (Benchmark.LayerTime t : r.layers()) {
-            System.out.printf("%-10s %-18s %12.2f %12.2f%n", t.name(), t.type(), t.forwardMs(), t.backwardMs());
-            f += t.forwardMs();
-            b += t.backwardMs();
-        }
-        System.out.printf("%-10s %-18s %12.2f %12.2f%n", "layers", "", f, b);
-        System.out.printf("training:  %.1f ms per step, %.1f images/s, %.1f GFLOP/s%n", r.trainStepMs(),
-                r.trainImagesPerSecond(), r.trainGflops());
-        System.out.printf("inference: %.1f ms per batch, %.1f images/s%n", r.inferenceBatchMs(), r.inferenceImagesPerSecond());
-    }
-
-    static String toJson(Benchmark.Result r) {
-        JsonObject o = new JsonObject();
-        o.addProperty("program", "alexnet-cuda");
-        o.addProperty("engine", r.engine());
-        o.addProperty("simulated", r.simulated());
-        o.addProperty("batch_size", r.batchSize());
-        o.addProperty("input_size", r.inputSize());
-        o.addProperty("precision", "fp32");
-        o.addProperty("warmup", r.warmup());
-        o.addProperty("steps", r.steps());
-        o.addProperty("train_step_ms", r.trainStepMs());
-        o.addProperty("train_images_per_second", r.trainImagesPerSecond());
-        o.addProperty("inference_batch_ms", r.inferenceBatchMs());
-        o.addProperty("inference_images_per_second", r.inferenceImagesPerSecond());
-        o.addProperty("train_gflops", r.trainGflops());
-        JsonArray layers = new JsonArray();
-        for (Benchmark.LayerTime t : r.layers()) {
-            JsonObject l = new JsonObject();
-            l.addProperty("name", t.name());
-            l.addProperty("type", t.type());
-            l.addProperty("forward_ms", t.forwardMs());
-            l.addProperty("backward_ms", t.backwardMs());
-            layers.add(l);
-        }
-        o.add("layers", layers);
-        return new GsonBuilder().create().toJson(o);
     }
 }

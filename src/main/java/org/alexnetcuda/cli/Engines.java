@@ -5,7 +5,9 @@ import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.profile.ProfileSteps;
 
 /** The engine a --device choice means: the only place the commands build one. */
 final class Engines {
@@ -21,7 +23,22 @@ final class Engines {
      */
     static Engine create(DeviceChoice device, EngineConfig cfg, NetworkSpec spec, ParameterStore initial,
                          Cifar10Dataset train, Cifar10Dataset test, int maxBatch, boolean graphs) {
+        return create(device, cfg, spec, initial, train, test, maxBatch, graphs, false, null);
+    }
+
+    /**
+     * {@link #create} with profiling from the first step: NVTX ranges ({@code nvtx}) and the profiler window over
+     * training steps {@code window} (null: none). Only the CUDA engine profiles; the commands refuse these options
+     * with --device cpu first.
+     */
+    static Engine create(DeviceChoice device, EngineConfig cfg, NetworkSpec spec, ParameterStore initial,
+                         Cifar10Dataset train, Cifar10Dataset test, int maxBatch, boolean graphs, boolean nvtx,
+                         ProfileSteps window) {
         Device dev = device.open();
-        return device.create(dev, cfg, spec, initial, train, test, maxBatch, graphs);
+        Engine e = device.create(dev, cfg, spec, initial, train, test, maxBatch, graphs);
+        if (e instanceof CudaEngine c && (nvtx || window != null)) {
+            c.profile(nvtx, window);
+        }
+        return e;
     }
 }

@@ -40,6 +40,9 @@ public final class EvalCommand implements Callable<Integer> {
                     + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
     boolean noGraph;
 
@@ -57,6 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1 (got " + batchSize + ")");
         }
+        org.alexnetcuda.engine.Precision p = PrecisionOption.check(precision.value(), device);
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         WeightsSource.Loaded w = source.load(model, pr::hasMatchedOption);
         device.require();
@@ -65,7 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
         int n = test.size();
-        EngineConfig cfg = new EngineConfig(0f, 0f, 0, false, deterministic);
+        EngineConfig cfg = new EngineConfig(0f, 0f, 0, false, deterministic, p);
         try (Engine engine = Engines.create(device, cfg, w.spec(), w.weights(), null, test, batchSize, !noGraph)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();

@@ -12,8 +12,10 @@ import picocli.CommandLine.ParseResult;
  * <li>fixed (they define the network, the data or the random streams; a change would not continue the same run):
  *     --input-size, --classes, --lrn, --dropout, --widths, --batch-size, --seed, --no-shuffle, --augment,
  *     --limit-train, --limit-test, --weight-decay; given with the checkpoint's value they are accepted;</li>
- * <li>free: --epochs (the total), --lr (an explicit override), --device, --deterministic, --data-dir,
- *     --checkpoint-every, --keep; when not given, the checkpoint's value holds.</li>
+ * <li>free: --epochs (the total), --lr (an explicit override), --device, --deterministic, --precision,
+ *     --data-dir, --checkpoint-every, --keep; when not given, the checkpoint's value holds. --precision is free
+ *     because weights and Adam's moments are FP32 in both precisions: TF32 only rounds the inputs of the
+ *     convolutions and GEMMs, so a run may continue in the other precision (no longer bit for bit).</li>
  * </ul>
  */
 final class ResumeOptions {
@@ -41,6 +43,9 @@ final class ResumeOptions {
         }
         if (given("--lr")) {
             r = r.withLr(c.lr);
+        }
+        if (given("--precision")) {
+            r = r.withPrecision(c.precision.value());
         }
         return r.withSession(given("--device") ? c.device.name() : saved.device(),
                 c.deterministic || saved.deterministic(),

@@ -73,6 +73,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
     DeviceChoice device;
 
+    @Mixin
+    PrecisionOption precision;
+
+    @Mixin
+    ProfileOptions profile;
+
     @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
     boolean noGraph;
 
@@ -125,6 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
             config = freshConfig(null);
         }
         NetworkSpec net = config.network();
+        PrecisionOption.check(config.precision(), DeviceChoice.valueOf(config.device()));
+        profile.check(DeviceChoice.valueOf(config.device()));
         DeviceChoice.valueOf(config.device()).require();
         Path dir = runFolder(found);
         if (saveWeights != null) {
@@ -153,7 +161,8 @@ public final class TrainCommand implements Callable<Integer> {
 
         try (RunDirectory run = RunDirectory.open(dir);
              Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
-                     splits.train(), splits.test(), config.training().batchSize(), !noGraph)) {
+                     splits.train(), splits.test(), config.training().batchSize(), !noGraph, profile.nvtx,
+                     profile.window())) {
             try (StopSignal stop = StopSignal.install(log)) {
                 TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
                 if (found != null) {
@@ -161,8 +170,15 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 RunReport.printStart(log, config, net, engine.description(), dir, training.start(), engine.step(),
                         found == null ? null : found.dir());
+                if (engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && profile.requested()) {
+                    log.println("  profiling: " + c.profiling());
+                }
                 if (found != null && config.lr() != found.checkpoint().state().config().lr()) {
                     log.println("  learning rate overridden: " + found.checkpoint().state().config().lr() + " -> " + config.lr());
+                }
+                if (found != null && config.precision() != found.checkpoint().state().config().precision()) {
+                    log.println("  precision changed: " + found.checkpoint().state().config().precision() + " -> "
+                            + config.precision() + " (the run is no longer bit for bit an uninterrupted one)");
                 }
                 log.println("training started" + (stop.handled().isEmpty() ? ""
                         : "; " + String.join(" or ", stop.handled()) + " saves a checkpoint and stops (exit 130)"));
@@ -210,7 +226,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new RunConfig(model.config(), model.widths(),
                 new RunConfig.DataConfig(data.dataDir.toString(), data.limitTrain, data.limitTest, f),
                 new TrainOptions(epochs, batchSize, !noShuffle, seed), lr, weightDecay, augment, deterministic,
-                device.name(), checkpointEvery, keep);
+                precision.value(), device.name(), checkpointEvery, keep);
     }
 
     /**

@@ -22,6 +22,15 @@ public interface Device extends AutoCloseable {
 
     Dnn dnn();
 
+    /**
+     * NVTX ranges and the profiler's collection window. Made on first use (the JCuda device loads its NVTX library
+     * then), so a device nobody profiles never touches it; a device without profiling support has {@link
+     * Profiler#NONE}.
+     */
+    default Profiler profiler() {
+        return Profiler.NONE;
+    }
+
     /** Releases handles and the context's resources. */
     @Override
     void close();

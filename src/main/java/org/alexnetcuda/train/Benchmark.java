@@ -8,7 +8,10 @@ import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.engine.cuda.ConvChoice;
 import org.alexnetcuda.engine.cuda.CudaEngine;
+import org.alexnetcuda.model.FlopCount;
 import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Tensor;
@@ -17,6 +20,7 @@ import org.alexnetcuda.engine.cpu.CpuNetwork;
 import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.profile.ProfileSteps;
 
 /**
  * Steady-state speed of an engine, like {@code caffe time}: full training steps (forward, loss, backward, Adam) and
@@ -33,9 +37,30 @@ public final class Benchmark {
     public record LayerTime(String name, String type, double forwardMs, double backwardMs) {
     }
 
-    /** What a benchmark measured. */
-    public record Result(String engine, boolean simulated, int batchSize, int inputSize, int warmup, int steps, double trainStepMs,
-                         double inferenceBatchMs, double forwardGflopPerImage, List<LayerTime> layers) {
+    /**
+     * How to run the CUDA engine's benchmark.
+     *
+     * @param graphs       time replayed CUDA graphs (false: eager steps)
+     * @param nvtx         NVTX ranges on every step
+     * @param profileSteps after the warm-up, run these steps eagerly between cuProfilerStart and cuProfilerStop
+     *                     (null: none), before anything is timed
+     */
+    public record Options(int batch, int warmup, int steps, long seed, boolean graphs, Precision precision,
+                          boolean nvtx, ProfileSteps profileSteps) {
+    }
+
+    /**
+     * What a benchmark measured.
+     *
+     * @param memory    device memory use (null for the CPU engine)
+     * @param flops     each layer's FLOPs per image, as the engine computes them
+     * @param profiling what profiling did, one line ("off" when none)
+     * @param convolutions the cuDNN algorithms each convolution ran (empty for the CPU engine)
+     */
+    public record Result(String engine, boolean simulated, Precision precision, int batchSize, int inputSize, int warmup,
+                         int steps, double trainStepMs, double inferenceBatchMs, double forwardGflopPerImage,
+                         double trainGflopPerImage, List<LayerTime> layers, List<FlopCount.Layer> flops,
+                         DeviceMemoryUse memory, String profiling, List<ConvChoice> convolutions) {
         public double trainImagesPerSecond() {
             return batchSize * 1000.0 / trainStepMs;
         }
@@ -44,15 +69,16 @@ public final class Benchmark {
             return batchSize * 1000.0 / inferenceBatchMs;
         }
 
-        /** Achieved GFLOP/s of training, counting a step as three forward passes (backward is about twice forward). */
+        /** Achieved GFLOP/s of training, with the step's FLOPs as {@link FlopCount} counts them (about 3x forward). */
         public double trainGflops() {
-            return 3 * forwardGflopPerImage * trainImagesPerSecond();
+            return trainGflopPerImage * trainImagesPerSecond();
         }
     }
 
     /** The CUDA engine on a device: graph-replayed steps for the throughput, eager profiled steps per layer. */
-    public static Result runCuda(Device device, NetworkSpec spec, int batch, int warmup, int steps, long seed, boolean graphs) {
-        SplittableRandom rnd = new SplittableRandom(seed);
+    public static Result runCuda(Device device, NetworkSpec spec, Options o) {
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        int batch = o.batch();
         byte[] images = new byte[batch * Cifar10Dataset.IMAGE_BYTES];
         byte[] labels = new byte[batch];
         for (int i = 0; i < images.length; i++) {
@@ -63,21 +89,39 @@ public final class Benchmark {
         }
         Cifar10Dataset data = new Cifar10Dataset(images, labels);
         ParameterStore store = spec.newParameterStore();
-        XavierInit.initialize(spec, store, seed);
-        try (CudaEngine e = new CudaEngine(device, new EngineConfig(1e-3f, 0f, seed, false), spec, store, data, data,
-                batch, MemoryEstimate.DEFAULT_WORKSPACE, graphs)) {
+        XavierInit.initialize(spec, store, o.seed());
+        DeviceMemoryUse.Watch memory = new DeviceMemoryUse.Watch(device.memory());
+        EngineConfig config = new EngineConfig(1e-3f, 0f, o.seed(), false, false, o.precision());
+        try (CudaEngine e = new CudaEngine(device, config, spec, store, data, data, batch,
+                MemoryEstimate.DEFAULT_WORKSPACE, o.graphs())) {
             int[] order = null;
-            e.timeTrainSteps(order, batch, Math.max(warmup, 1));
-            double stepMs = e.timeTrainSteps(order, batch, steps);
-            e.timeEvalBatches(batch, Math.max(warmup, 1));
-            double inferMs = e.timeEvalBatches(batch, steps);
-            double[][] perLayer = e.profileLayers(order, batch, steps);
+            e.profile(o.nvtx(), null);
+            e.timeTrainSteps(order, batch, Math.max(o.warmup(), 1));
+            memory.sample();
+            String profiling = o.nvtx() || o.profileSteps() != null ? null : "off";
+            if (o.profileSteps() != null) {
+                e.profile(o.nvtx(), o.profileSteps());
+                e.timeTrainSteps(order, batch, o.profileSteps().last());
+                profiling = e.profiling();
+                e.profile(o.nvtx(), null);
+            }
+            double stepMs = e.timeTrainSteps(order, batch, o.steps());
+            memory.sample();
+            e.timeEvalBatches(batch, Math.max(o.warmup(), 1));
+            double inferMs = e.timeEvalBatches(batch, o.steps());
+            memory.sample();
+            double[][] perLayer = e.profileLayers(order, batch, o.steps());
+            if (profiling == null) {
+                profiling = e.profiling();
+            }
             List<LayerTime> times = new ArrayList<>();
             for (int i = 0; i < spec.layers().size(); i++) {
                 times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), perLayer[0][i], perLayer[1][i]));
             }
-            return new Result(e.description(), device.name().equals("simulator"), batch, spec.inputSize(), warmup, steps,
-                    stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9, times);
+            return new Result(e.description(), device.name().equals("simulator"), o.precision(), batch, spec.inputSize(),
+                    o.warmup(), o.steps(), stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9,
+                    FlopCount.trainPerImage(spec) / 1e9, times, FlopCount.perLayer(spec), memory.result(e.poolBytes()),
+                    profiling, e.convolutionChoices());
         }
     }
 
@@ -122,8 +166,9 @@ public final class Benchmark {
             times.add(new LayerTime(spec.layers().get(i).name(), spec.layers().get(i).type(), fwd[i] / 1e6 / steps,
                     bwd[i] / 1e6 / steps));
         }
-        return new Result("cpu", false, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
-                spec.forwardFlopsPerSample() / 1e9, times);
+        return new Result("cpu", false, Precision.FP32, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
+                spec.forwardFlopsPerSample() / 1e9, FlopCount.trainPerImage(spec) / 1e9, times,
+                FlopCount.perLayer(spec), null, "off", List.of());
     }
 
     private static void trainStep(CpuNetwork net, Adam adam, ParameterStore store, int[] labels, long[] fwd, long[] bwd) {

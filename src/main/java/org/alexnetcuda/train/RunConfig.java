@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
@@ -26,19 +27,20 @@ import org.alexnetcuda.model.NetworkSpec;
  * @param weightDecay     Adam's L2 weight decay
  * @param augment         random crop and flip
  * @param deterministic   deterministic GPU algorithms
- * @param device          "cpu" or "gpu"
+ * @param precision       the math of convolutions and GEMMs (fp32 or tf32); a resumed run may change it (the
+ *                        weights and Adam's moments are FP32 either way), but then it is no longer bit for bit
+ *                        the uninterrupted run
+ * @param device          "cpu", "sim" or "gpu"
  * @param checkpointEvery also checkpoint every this many steps (0: only at the end of each epoch)
  * @param keep            checkpoints kept in the run directory
  */
 public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig data, TrainOptions training,
-                        float lr, float weightDecay, boolean augment, boolean deterministic, String device,
-                        int checkpointEvery, int keep) {
+                        float lr, float weightDecay, boolean augment, boolean deterministic, Precision precision,
+                        String device, int checkpointEvery, int keep) {
 
     public static final double ADAM_BETA1 = 0.9;
     public static final double ADAM_BETA2 = 0.999;
     public static final double ADAM_EPS = 1e-8;
-    /** Only fp32 for now; recorded so that a later mixed-precision checkpoint is told apart. */
-    public static final String PRECISION = "fp32";
 
     /**
      * @param dir         the data folder, for the reader only (a resumed run may read the same data elsewhere)
@@ -49,7 +51,16 @@ public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig dat
     public record DataConfig(String dir, int limitTrain, int limitTest, DatasetFingerprint fingerprint) {
     }
 
+    /** A strict-FP32 run (the configuration before --precision existed). */
+    public RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig data, TrainOptions training, float lr,
+                     float weightDecay, boolean augment, boolean deterministic, String device, int checkpointEvery,
+                     int keep) {
+        this(model, widths, data, training, lr, weightDecay, augment, deterministic, Precision.FP32, device,
+                checkpointEvery, keep);
+    }
+
     public RunConfig {
+        java.util.Objects.requireNonNull(precision, "precision");
         if (!(lr > 0 && Float.isFinite(lr))) {
             throw new IllegalArgumentException("--lr must be a positive number (got " + lr + ")");
         }
@@ -72,22 +83,31 @@ public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig dat
     }
 
     public EngineConfig engineConfig() {
-        return new EngineConfig(lr, weightDecay, training.seed(), augment, deterministic);
+        return new EngineConfig(lr, weightDecay, training.seed(), augment, deterministic, precision);
     }
 
     public RunConfig withLr(float newLr) {
-        return new RunConfig(model, widths, data, training, newLr, weightDecay, augment, deterministic, device, checkpointEvery, keep);
+        return new RunConfig(model, widths, data, training, newLr, weightDecay, augment, deterministic, precision, device,
+                checkpointEvery, keep);
     }
 
     public RunConfig withEpochs(int epochs) {
         TrainOptions t = new TrainOptions(epochs, training.batchSize(), training.shuffle(), training.seed());
-        return new RunConfig(model, widths, data, t, lr, weightDecay, augment, deterministic, device, checkpointEvery, keep);
+        return new RunConfig(model, widths, data, t, lr, weightDecay, augment, deterministic, precision, device,
+                checkpointEvery, keep);
     }
 
     /** The options a resumed run may change freely: device, determinism, checkpoint policy, data folder. */
     public RunConfig withSession(String newDevice, boolean newDeterministic, int newEvery, int newKeep, String newDataDir) {
         DataConfig d = new DataConfig(newDataDir, data.limitTrain(), data.limitTest(), data.fingerprint());
-        return new RunConfig(model, widths, d, training, lr, weightDecay, augment, newDeterministic, newDevice, newEvery, newKeep);
+        return new RunConfig(model, widths, d, training, lr, weightDecay, augment, newDeterministic, precision, newDevice,
+                newEvery, newKeep);
+    }
+
+    /** A resumed run's precision, which it may change like the device. */
+    public RunConfig withPrecision(Precision p) {
+        return new RunConfig(model, widths, data, training, lr, weightDecay, augment, deterministic, p, device,
+                checkpointEvery, keep);
     }
 
     public JsonObject toJson() {
@@ -138,7 +158,7 @@ public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig dat
 
         JsonObject e = new JsonObject();
         e.addProperty("device", device);
-        e.addProperty("precision", PRECISION);
+        e.addProperty("precision", precision.option());
         e.addProperty("deterministic", deterministic);
 
         JsonObject c = new JsonObject();
@@ -179,12 +199,16 @@ public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig dat
                 t.get("seed").getAsLong());
         JsonObject o = object(root, "optimizer");
         JsonObject e = object(root, "engine");
-        if (!PRECISION.equals(string(e, "precision"))) {
-            throw new IllegalArgumentException("engine.precision is '" + string(e, "precision") + "'; this build trains in " + PRECISION);
+        Precision precision;
+        try {
+            precision = Precision.parse(string(e, "precision"));
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("engine.precision is '" + string(e, "precision")
+                    + "'; this build trains in fp32 or tf32");
         }
         JsonObject c = object(root, "checkpoints");
         return new RunConfig(model, widths, data, training, float32(o, "lr"), float32(o, "weight_decay"),
-                bool(t, "augment"), bool(e, "deterministic"), string(e, "device"), integer(c, "every_steps"),
+                bool(t, "augment"), bool(e, "deterministic"), precision, string(e, "device"), integer(c, "every_steps"),
                 integer(c, "keep"));
     }
 

@@ -30,7 +30,9 @@ public final class RunReport {
             out.printf(ROW, "resumed from", resumedFrom + " (" + start + ", step " + step + ")");
         }
         out.printf(ROW, "device", device);
-        out.printf(ROW, "precision", RunConfig.PRECISION);
+        out.printf(ROW, "precision", c.precision() + " (" + c.precision().description()
+                + (c.device().equals("sim") && c.precision() != org.alexnetcuda.engine.Precision.FP32
+                ? "; the simulator records the math modes and computes in FP32" : "") + ")");
         out.printf(ROW, "deterministic", c.deterministic() ? "yes (deterministic GPU algorithms)"
                 : c.device().equals("cpu") ? "yes (the CPU engine always is)" : "no (fastest GPU algorithms)");
         out.printf(ROW, "network", "AlexNet, input " + m.inputSize() + "x" + m.inputSize() + ", " + m.numClasses()

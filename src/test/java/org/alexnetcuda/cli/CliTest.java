@@ -118,6 +118,93 @@ class CliTest {
     }
 
     @Test
+    void precisionErrorsAreOneLineExitTwo() {
+        assertOneLineError(run("bench", "--device", "cpu", "--precision", "tf32", "--input-size", "67"), ExitCodes.USAGE,
+                "error: --precision tf32: the CPU engine computes in fp32 only");
+        assertOneLineError(run("train", "--device", "cpu", "--precision", "tf32", "--data-dir", dir.toString()),
+                ExitCodes.USAGE, "the CPU engine computes in fp32 only");
+        assertOneLineError(run("eval", "--device", "cpu", "--precision", "tf32", "--weights", "none.safetensors"),
+                ExitCodes.USAGE, "the CPU engine computes in fp32 only");
+        assertOneLineError(run("train", "--device", "sim", "--precision", "bf16"), ExitCodes.USAGE,
+                "--precision bf16 is not supported yet");
+        assertOneLineError(run("bench", "--device", "gpu", "--precision", "fp16"), ExitCodes.USAGE,
+                "--precision fp16 is not supported yet");
+        assertOneLineError(run("eval", "--device", "sim", "--precision", "bf16", "--weights", "w.safetensors"),
+                ExitCodes.USAGE, "--precision bf16 is not supported yet");
+        assertOneLineError(run("bench", "--device", "sim", "--precision", "double"), ExitCodes.USAGE,
+                "--precision must be fp32 or tf32 (got 'double')");
+        // The simulator takes tf32 (it records the math modes and computes in FP32) and says which it ran.
+        Run sim = run("bench", "--device", "sim", "--precision", "tf32", "--input-size", "67", "--batch-size", "2",
+                "--warmup", "0", "--steps", "1", "--widths", "4,8,8,8,8,16", "--json");
+        assertEquals(0, sim.code(), sim.err());
+        assertEquals("tf32", JsonParser.parseString(sim.out().strip()).getAsJsonObject().get("precision").getAsString());
+    }
+
+    /** The fields scripts read (bench/side-by-side.sh, the README's list): all present, also where null. */
+    @Test
+    void benchJsonHasEveryDocumentedField() {
+        Run sim = run("bench", "--device", "sim", "--input-size", "67", "--batch-size", "2", "--warmup", "0",
+                "--steps", "1", "--widths", "4,8,8,8,8,16", "--json", "--profile-steps", "1:2");
+        assertEquals(0, sim.code(), sim.err());
+        JsonObject o = JsonParser.parseString(sim.out().strip()).getAsJsonObject();
+        for (String k : new String[] {"program", "engine", "device_name", "simulated", "batch_size", "input_size",
+                "precision", "graphs", "warmup", "steps", "train_step_ms", "train_images_per_second",
+                "inference_batch_ms", "inference_images_per_second", "train_gflops", "forward_gflop_per_image",
+                "train_gflop_per_image", "train_tflops", "inference_tflops", "peak_tflops", "peak_tflops_source",
+                "train_fraction_of_peak", "train_floor_ms", "memory", "versions", "profiling", "profile_steps",
+                "layers", "largest_gap", "conv_algorithms"}) {
+            assertTrue(o.has(k), () -> "missing " + k + " in " + o);
+        }
+        assertEquals(67.0, o.get("peak_tflops").getAsDouble(), "the H100's FP32 peak by default");
+        assertEquals("1:2", o.get("profile_steps").getAsString());
+        assertTrue(o.get("profiling").getAsString().contains("steps 1:2 profiled"), o.get("profiling").toString());
+        JsonObject mem = o.getAsJsonObject("memory");
+        assertTrue(mem.get("pool_bytes").getAsLong() > 0);
+        assertEquals(mem.get("pool_bytes").getAsLong(), mem.get("engine_peak_bytes").getAsLong(),
+                "the simulator allocates nothing beside the pool");
+        assertTrue(o.get("versions").isJsonNull(), "no library versions on the simulator");
+        // A step is forward plus twice forward for every weighted layer but the first, whose input gradient is
+        // not computed: 3x forward less conv1's forward.
+        double fwd = o.get("forward_gflop_per_image").getAsDouble();
+        double train = o.get("train_gflop_per_image").getAsDouble();
+        JsonObject conv1 = o.getAsJsonArray("layers").get(0).getAsJsonObject();
+        assertEquals(conv1.get("forward_gflop").getAsDouble(), conv1.get("backward_gflop").getAsDouble(), 1e-12,
+                "conv1 computes no input gradient");
+        assertEquals(3 * fwd - conv1.get("forward_gflop").getAsDouble() / 2, train, 1e-12, "per image, batch 2");
+        JsonObject algos = o.getAsJsonObject("conv_algorithms");
+        assertEquals(5, algos.size(), algos::toString);
+        assertEquals("IMPLICIT_PRECOMP_GEMM", algos.getAsJsonObject("conv1").get("forward").getAsString(),
+                "the simulator's fastest forward algorithm, by its cuDNN name");
+        JsonObject gap = o.getAsJsonObject("largest_gap");
+        assertEquals(gap.get("measured_ms").getAsDouble() - gap.get("floor_ms").getAsDouble(),
+                gap.get("gap_ms").getAsDouble(), 1e-9);
+
+        Run cpu = run("bench", "--device", "cpu", "--input-size", "67", "--batch-size", "2", "--warmup", "0", "--steps",
+                "1", "--widths", "4,8,8,8,8,16", "--json", "--peak-tflops", "2.5");
+        assertEquals(0, cpu.code(), cpu.err());
+        JsonObject c = JsonParser.parseString(cpu.out().strip()).getAsJsonObject();
+        assertTrue(c.get("memory").isJsonNull());
+        assertEquals(2.5, c.get("peak_tflops").getAsDouble());
+        assertEquals("--peak-tflops", c.get("peak_tflops_source").getAsString());
+        assertEquals("off", c.get("profiling").getAsString());
+        assertEquals(0, c.getAsJsonObject("conv_algorithms").size());
+    }
+
+    @Test
+    void profilingOptionsAreCheckedFirst() {
+        assertOneLineError(run("train", "--device", "cpu", "--nvtx", "--data-dir", dir.toString()), ExitCodes.USAGE,
+                "--nvtx and --profile-steps need the CUDA engine");
+        assertOneLineError(run("bench", "--device", "cpu", "--profile-steps", "3"), ExitCodes.USAGE,
+                "--nvtx and --profile-steps need the CUDA engine");
+        assertOneLineError(run("bench", "--device", "sim", "--profile-steps", "4:2"), ExitCodes.USAGE,
+                "--profile-steps must be A:B with 1 <= A <= B");
+        assertOneLineError(run("train", "--device", "sim", "--profile-steps", "x"), ExitCodes.USAGE,
+                "--profile-steps must be A:B");
+        assertOneLineError(run("bench", "--device", "sim", "--peak-tflops", "0"), ExitCodes.USAGE,
+                "--peak-tflops must be a positive number");
+    }
+
+    @Test
     void helpAndVersion() {
         Run v = run("--version");
         assertEquals(0, v.code());

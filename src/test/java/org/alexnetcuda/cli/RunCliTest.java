@@ -209,6 +209,43 @@ class RunCliTest {
         assertTrue(CliTest.run("eval", "--help").out().contains("--checkpoint"));
     }
 
+    /**
+     * Precision is recorded in the checkpoint and may change on resume (FP32 weights and moments either way), with
+     * a line saying so; a tf32 checkpoint resumed on the CPU needs an explicit --precision fp32.
+     */
+    @Test
+    void aResumedRunMayChangePrecision() throws IOException {
+        Path run = tmp.resolve("run");
+        CliTest.Run t = CliTest.run(train("--epochs", "1", "--run-dir", run.toString()));
+        assertEquals(0, t.code(), t.err());
+        CliTest.Run r = CliTest.run("train", "--resume", run.toString(), "--epochs", "2", "--device", "sim",
+                "--precision", "tf32");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("precision changed: fp32 -> tf32"), r.out());
+        assertTrue(r.out().contains("precision          tf32 (TF32 tensor cores"), r.out());
+        JsonObject engine = json(Files.readString(new CheckpointStore(run).latest().resolve(CheckpointFiles.STATE)))
+                .getAsJsonObject("config").getAsJsonObject("engine");
+        assertEquals("tf32", engine.get("precision").getAsString());
+
+        CliTest.Run cpu = CliTest.run("train", "--resume", run.toString(), "--epochs", "3", "--device", "cpu");
+        assertEquals(ExitCodes.USAGE, cpu.code(), cpu.err());
+        assertTrue(cpu.err().contains("--precision tf32: the CPU engine computes in fp32 only"), cpu.err());
+        CliTest.Run back = CliTest.run("train", "--resume", run.toString(), "--epochs", "3", "--device", "cpu",
+                "--precision", "fp32");
+        assertEquals(0, back.code(), back.err());
+        assertTrue(back.out().contains("precision changed: tf32 -> fp32"), back.out());
+    }
+
+    @Test
+    void trainReportsItsProfilingOnTheSimulator() {
+        CliTest.Run t = CliTest.run("train", "--device", "sim", "--data-dir", SYNTH, "--input-size", "67", "--widths",
+                "4,8,8,8,8,16", "--limit-train", "64", "--limit-test", "32", "--batch-size", "32", "--epochs", "1",
+                "--run-dir", tmp.resolve("run").toString(), "--profile-steps", "2:2", "--nvtx");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("profiling: simulated (ranges and the window are recorded, nothing is profiled); "
+                + "steps 2:2 profiled, eagerly"), t.out());
+    }
+
     @Test
     void outOfDeviceMemoryIsAFailureNotAUsageError() {
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new OutOfDeviceMemoryException(64, 2L << 30, 1L << 30, 20)));

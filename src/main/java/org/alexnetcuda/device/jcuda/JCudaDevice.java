@@ -42,6 +42,7 @@ public final class JCudaDevice implements Device {
     private final JCudaDnn dnn;
     private final PtxModules modules = new PtxModules();
     private final KernelLauncher kernels;
+    private JCudaProfiler profiler;
     private boolean closed;
 
     private JCudaDevice(JCudaContext context, HostLibraries libraries) {
@@ -119,6 +120,15 @@ public final class JCudaDevice implements Device {
         return dnn;
     }
 
+    /** NVTX and cuProfilerStart/Stop; NVTX's library is loaded on this first call. */
+    @Override
+    public synchronized org.alexnetcuda.device.Profiler profiler() {
+        if (profiler == null) {
+            profiler = new JCudaProfiler(context);
+        }
+        return profiler;
+    }
+
     /** Which libraries this device runs on (for logs and the report). */
     public HostLibraries libraries() {
         return libraries;
@@ -127,6 +137,13 @@ public final class JCudaDevice implements Device {
     /** cublasGetVersion of the cuBLAS in use (130100 for 13.1.0 on the forwarded route). */
     public int cublasVersion() {
         return blas.version();
+    }
+
+    /** cuDriverGetVersion: the CUDA version the driver supports (13000 for 13.0). */
+    public int driverCudaVersion() {
+        int[] v = new int[1];
+        Check.cu(JCudaDriver.cuDriverGetVersion(v), "cuDriverGetVersion", null);
+        return v[0];
     }
 
     /** cudnnGetVersion of the cuDNN in use (90500 for 9.5.0). */

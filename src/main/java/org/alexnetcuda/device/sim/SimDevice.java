@@ -30,6 +30,7 @@ public final class SimDevice implements Device {
     private final SimBlas blas;
     private final SimDnn dnn;
     private final KernelLauncher kernels;
+    private final SimProfiler profiler;
 
     /** A device with {@link SimMemory#DEFAULT_CAPACITY} bytes of memory. */
     public SimDevice() {
@@ -42,6 +43,7 @@ public final class SimDevice implements Device {
         memory = new SimMemory(calls, streams, capacityBytes);
         blas = new SimBlas(calls, memory, streams);
         dnn = new SimDnn(calls, memory, streams);
+        profiler = new SimProfiler(calls);
         // Our kernels run as their Java references (kernels/reference), which the kernel tests check against the
         // host build of the same .cu sources; launches go through the stream so that capture records them.
         KernelMemory km = ByteBufferMemory.over((ptr, offset, count, elementBytes) ->
@@ -80,6 +82,12 @@ public final class SimDevice implements Device {
     @Override
     public SimDnn dnn() {
         return dnn;
+    }
+
+    /** Records NVTX ranges and the profiler window (see {@link SimProfiler}). */
+    @Override
+    public SimProfiler profiler() {
+        return profiler;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.alexnetcuda.device.sim;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.alexnetcuda.device.DeviceException;
@@ -41,6 +42,7 @@ public final class SimDnn implements Dnn {
     private final SimMemory memory;
     private final SimStreams streams;
     private Stream stream;
+    private final List<String> convolutionMathTypes = new ArrayList<>();
 
     SimDnn(CallLog calls, SimMemory memory, SimStreams streams) {
         this.calls = calls;
@@ -92,7 +94,17 @@ public final class SimDnn implements Dnn {
         if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
         }
+        convolutionMathTypes.add(tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH");
         return new Convolution(this, padH, padW, strideH, strideW, tf32);
+    }
+
+    /**
+     * The math type given to each convolution descriptor made so far, in order: CUDNN_FMA_MATH or
+     * CUDNN_TENSOR_OP_MATH, as the JCuda device passes them to cudnnSetConvolutionMathType. Recorded only: the
+     * simulator computes in FP32 either way.
+     */
+    public List<String> convolutionMathTypes() {
+        return List.copyOf(convolutionMathTypes);
     }
 
     @Override

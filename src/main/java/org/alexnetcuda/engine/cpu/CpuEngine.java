@@ -8,6 +8,7 @@ import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.model.NetworkSpec;
@@ -17,6 +18,10 @@ import org.alexnetcuda.model.NetworkSpec;
  * It favours clarity and accuracy; the CUDA engine is checked against it.
  */
 public final class CpuEngine implements Engine {
+    /** Why another precision is refused: TF32 is a property of GPU tensor cores, not something to emulate here. */
+    public static final String CPU_PRECISION = "the CPU engine computes in fp32 only; use --precision fp32, or "
+            + "--device gpu (or sim) for tf32";
+
     private final EngineConfig config;
     private final NetworkSpec spec;
     private final CpuNetwork net;
@@ -35,6 +40,9 @@ public final class CpuEngine implements Engine {
 
     /** An engine over these datasets (train may be null for evaluation only). */
     public CpuEngine(EngineConfig config, NetworkSpec spec, ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
+        if (config.precision() != Precision.FP32) {
+            throw new IllegalArgumentException(CPU_PRECISION);
+        }
         this.config = config;
         this.spec = spec;
         this.net = new CpuNetwork(spec, spec.newParameterStore(), config.seed());

@@ -95,6 +95,12 @@ final class Conv2d implements CudaLayer {
                 + " algorithm fits a workspace of " + limit + " bytes" + (ctx.deterministic ? " deterministically" : ""));
     }
 
+    /** The algorithms chosen for a batch of n, by pass, and the workspace they need (after {@link #prepare}). */
+    ConvChoice choice(int n) {
+        Plan p = plans.get(n);
+        return p == null ? null : new ConvChoice(name, p.fwdAlgo, p.bwdDataAlgo, p.bwdFilterAlgo, p.workspace);
+    }
+
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
         Plan p = plans.get(n);

@@ -1,8 +1,10 @@
 package org.alexnetcuda.engine.cuda;
 
+import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DataKernels;
 import org.alexnetcuda.kernels.DropoutKernels;
@@ -33,7 +35,12 @@ public final class CudaContext {
     long workspaceBytes;
     DevicePtr adamState;
 
-    CudaContext(Device device, boolean deterministic, boolean tf32) {
+    /**
+     * Binds cuBLAS and cuDNN to the engine's stream and sets cuBLAS's math mode from {@code precision}, always
+     * explicitly: the handle is the device's and may have been left in another mode by an earlier engine. The
+     * convolutions take theirs from {@link #tf32} when their descriptors are made.
+     */
+    CudaContext(Device device, boolean deterministic, Precision precision) {
         this.device = device;
         this.stream = device.streams().createStream();
         this.relu = new ReluKernels(device.kernels());
@@ -43,8 +50,9 @@ public final class CudaContext {
         this.adam = new AdamKernels(device.kernels());
         this.data = new DataKernels(device.kernels());
         this.deterministic = deterministic;
-        this.tf32 = tf32;
+        this.tf32 = precision == Precision.TF32;
         device.blas().setStream(stream);
+        device.blas().setMathMode(tf32 ? Blas.MathMode.TF32 : Blas.MathMode.DEFAULT);
         device.dnn().setStream(stream);
     }
 

@@ -8,6 +8,7 @@ import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DeviceMemory;
 import org.alexnetcuda.device.DevicePtr;
+import org.alexnetcuda.device.Profiler;
 import org.alexnetcuda.device.Handles.GraphExec;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.engine.Engine;
@@ -22,6 +23,7 @@ import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.profile.ProfileSteps;
 
 /**
  * The GPU engine: the whole data path on the device, every CUDA call through the narrow device API.
@@ -33,6 +35,11 @@ import org.alexnetcuda.model.NetworkSpec;
  * the last partial batch runs eagerly. The host reads the totals only when asked.
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
+ *
+ * <p>Profiling ({@link #profile}): NVTX ranges around each step, each layer's forward and backward, the data step,
+ * the loss and Adam, and a profiler window over chosen steps, which run eagerly so that the ranges enclose their
+ * kernels. NVTX ranges are host-side: around a captured graph they mark only the capture, and a replay shows as
+ * one range around the graph launch.
  */
 public final class CudaEngine implements Engine {
     private final Device device;
@@ -58,6 +65,14 @@ public final class CudaEngine implements Engine {
     private final Stream stream;
     private boolean ownsDevice;
 
+    /** {@link Profiler#NONE} unless profiling was asked for, so the ranges cost nothing by default. */
+    private Profiler prof = Profiler.NONE;
+    private ProfileSteps window;
+    private long windowBase;
+    private long sessionSteps;
+    private final List<String> forwardRanges = new ArrayList<>();
+    private final List<String> backwardRanges = new ArrayList<>();
+
     /**
      * Plans and allocates the pool, uploads the datasets and the initial parameters, and prepares every layer
      * for the full and (if any) partial batch sizes.
@@ -78,13 +93,16 @@ public final class CudaEngine implements Engine {
         this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
-        this.ctx = new CudaContext(device, config.deterministic(), false);
+        this.ctx = new CudaContext(device, config.deterministic(), config.precision());
         this.stream = ctx.stream;
 
         List<Shape> in = spec.inputShapes(1);
         List<Shape> out = spec.outputShapes(1);
         for (int i = 0; i < spec.layers().size(); i++) {
             layers.add(create(spec.layers().get(i), in.get(i), out.get(i), i, initial));
+            // Range names made once: a profiled step allocates no strings per layer.
+            forwardRanges.add(spec.layers().get(i).name() + " forward");
+            backwardRanges.add(spec.layers().get(i).name() + " backward");
         }
         long workspace = 0;
         for (CudaLayer l : layers) {
@@ -154,6 +172,27 @@ public final class CudaEngine implements Engine {
         return new Flatten(l.name(), ctx, in);
     }
 
+    /** The pool's size: all the device memory the engine allocates itself. */
+    public long poolBytes() {
+        return mem.pool.totalBytes();
+    }
+
+    /** The cuDNN algorithms each convolution runs at the full batch size, in layer order. */
+    public List<ConvChoice> convolutionChoices() {
+        List<ConvChoice> r = new ArrayList<>();
+        for (CudaLayer l : layers) {
+            if (l instanceof Conv2d c) {
+                r.add(c.choice(maxBatch));
+            }
+        }
+        return r;
+    }
+
+    /** The pool's regions, for `summary` and reports. */
+    public List<DevicePool.Region> memoryPlan() {
+        return mem.pool.regions();
+    }
+
     private DevicePtr ptr(DevicePool.Region r) {
         return pool.ptr(r);
     }
@@ -194,12 +233,38 @@ public final class CudaEngine implements Engine {
         return spec;
     }
 
+    /**
+     * Turns profiling on from the next step: NVTX ranges (when {@code nvtx} or a window is given) and, for
+     * {@code window}, cuProfilerStart before its first step and cuProfilerStop after its last, its steps counted
+     * from the next one (1) and run eagerly. The device is synchronised at both ends, so the window holds exactly
+     * its steps' GPU work.
+     */
+    public void profile(boolean nvtx, ProfileSteps window) {
+        this.prof = nvtx || window != null ? device.profiler() : Profiler.NONE;
+        this.window = window;
+        this.windowBase = sessionSteps;
+    }
+
+    /** What profiling does, in one line ("off" unless {@link #profile} turned it on). */
+    public String profiling() {
+        return prof.describe() + (window == null ? "" : "; steps " + window + " profiled, eagerly");
+    }
+
     @Override
     public void trainStep(int[] order, int from, int count) {
         checkBatch(count, trainCount, from);
+        long inWindow = ++sessionSteps - windowBase;
+        boolean profiled = window != null && window.contains(inWindow);
+        if (profiled && inWindow == window.first()) {
+            device.streams().synchronize(stream);
+            prof.start();
+        }
+        if (prof != Profiler.NONE) {
+            prof.push("train step " + (steps + 1));
+        }
         uploadOrder(order, from);
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
-        if (count == maxBatch && useGraphs && !config.augment()) {
+        if (count == maxBatch && useGraphs && !profiled && !config.augment()) {
             if (trainGraph == null) {
                 trainGraph = capture(() -> enqueueTrainStep(count, 0));
             }
@@ -209,6 +274,11 @@ public final class CudaEngine implements Engine {
             enqueueTrainStep(count, from);
         }
         steps++;
+        prof.pop();
+        if (profiled && inWindow == window.last()) {
+            device.streams().synchronize(stream);
+            prof.stop();
+        }
     }
 
     @Override
@@ -219,6 +289,7 @@ public final class CudaEngine implements Engine {
                 throw new IllegalArgumentException("the GPU engine evaluates the test set in file order");
             }
         }
+        prof.push("eval batch");
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
         if (count == maxBatch && useGraphs) {
             if (evalGraph == null) {
@@ -229,6 +300,7 @@ public final class CudaEngine implements Engine {
             prepareBatchSize(count);
             enqueueEvalBatch(count);
         }
+        prof.pop();
     }
 
     private void checkBatch(int count, int size, int from) {
@@ -311,12 +383,10 @@ public final class CudaEngine implements Engine {
      * with --augment steps run eagerly, so they can point at the batch's slice of the epoch's crops and flips).
      */
     private void enqueueTrainStep(int n, int from) {
-        DeviceMemory m = device.memory();
-        m.setD32(ptr(mem.grads), 0, paramCount, stream);
-        DevicePtr crop = config.augment() ? ptr(mem.crop).plus(8L * from) : null;
-        DevicePtr flip = config.augment() ? ptr(mem.flip).plus(4L * from) : null;
-        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
-                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip);
+        prof.push("zero gradients");
+        device.memory().setD32(ptr(mem.grads), 0, paramCount, stream);
+        prof.pop();
+        enqueueTrainData(n, from);
         forward(n, true);
         enqueueLoss(n);
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -325,40 +395,69 @@ public final class CudaEngine implements Engine {
         enqueueAdam();
     }
 
+    /**
+     * The data step: gather the batch's images through the permutation, crop and flip them (--augment), preprocess
+     * them into the input.
+     */
+    private void enqueueTrainData(int n, int from) {
+        prof.push("data");
+        DevicePtr crop = config.augment() ? ptr(mem.crop).plus(8L * from) : null;
+        DevicePtr flip = config.augment() ? ptr(mem.flip).plus(4L * from) : null;
+        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
+                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip);
+        prof.pop();
+    }
+
     /** Softmax cross-entropy of the logits: dL/dlogits into the gradient buffer of the last layer, totals updated. */
     private void enqueueLoss(int n) {
+        prof.push("loss");
         int last = layers.size();
         ctx.loss.forwardBackward(stream, ptr(mem.activationGrads[last % 2]), ptr(mem.sampleLoss), ptr(mem.sampleCorrect),
                 ptr(mem.activations[last]), ptr(mem.labels), n, classes);
         ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
+        prof.pop();
     }
 
     /** Layer i backward: dy and dx alternate between the two activation-gradient buffers; no dx for the first layer. */
     private void backwardLayer(int i, int n) {
         DevicePtr dy = ptr(mem.activationGrads[(i + 1) % 2]);
         DevicePtr dx = i == 0 ? null : ptr(mem.activationGrads[i % 2]);
+        prof.push(backwardRanges.get(i));
         layers.get(i).backward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), dy, dx);
+        prof.pop();
     }
 
     private void enqueueAdam() {
+        prof.push("adam");
         ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
                 paramCount, adamHyper);
+        prof.pop();
     }
 
     private void enqueueEvalBatch(int n) {
+        prof.push("data");
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
                 testCount, null, ptr(mem.batchStart), n, spec.inputSize(), null, null);
+        prof.pop();
         forward(n, false);
+        prof.push("loss");
         DevicePtr logits = ptr(mem.activations[layers.size()]);
         ctx.loss.forwardBackward(stream, null, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
         ctx.loss.accumulate(stream, ptr(mem.evalTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
         ctx.loss.confusion(stream, ptr(mem.confusion), logits, ptr(mem.labels), n, classes);
+        prof.pop();
     }
 
     private void forward(int n, boolean training) {
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), training);
+            forwardLayer(i, n, training);
         }
+    }
+
+    private void forwardLayer(int i, int n, boolean training) {
+        prof.push(forwardRanges.get(i));
+        layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), training);
+        prof.pop();
     }
 
     @Override
@@ -538,11 +637,10 @@ public final class CudaEngine implements Engine {
             for (int s = 0; s < repeats; s++) {
                 device.memory().setD32(ptr(mem.batchStart), 0, 1, stream);
                 device.memory().setD32(ptr(mem.grads), 0, paramCount, stream);
-                ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages),
-                        ptr(mem.trainLabels), trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), null, null);
+                enqueueTrainData(n, 0);
                 streams.record(fwdEvents[0], stream);
                 for (int i = 0; i < count; i++) {
-                    layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), true);
+                    forwardLayer(i, n, true);
                     streams.record(fwdEvents[i + 1], stream);
                 }
                 enqueueLoss(n);
