@@ -30,10 +30,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", defaultValue = "5", description = "Steps measured (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA), sim (the CUDA engine on the CPU simulator; times are simulated) or cpu "
-                    + "(the reference engine) (default: ${DEFAULT-VALUE}).")
-    DeviceChoice device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     PrecisionOption precision;
@@ -43,8 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "for tf32 (dense), from NVIDIA's datasheet).")
     Double peakTflops;
 
-    @Option(names = "--no-graph", description = "Time eager GPU steps instead of replayed CUDA graphs.")
-    boolean noGraph;
+    @Mixin
+    DeviceOptions.Graphs graphs;
 
     @Mixin
     ProfileOptions profile;
@@ -57,8 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1 || warmup < 0 || steps < 1) {
             throw new IllegalArgumentException("--batch-size and --steps must be at least 1, --warmup at least 0");
         }
-        Precision p = PrecisionOption.check(precision.value(), device);
-        profile.check(device);
+        Precision p = PrecisionOption.check(precision.value(), deviceOptions.device);
+        profile.check(deviceOptions.device);
         if (peakTflops != null && !(peakTflops > 0 && peakTflops < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("--peak-tflops must be a positive number (got " + peakTflops + ")");
         }
@@ -68,21 +66,21 @@ public final class BenchCommand implements Callable<Integer> {
         Benchmark.Result r;
         String deviceName;
         BenchReport.Versions versions = null;
-        Device dev = device.open();
+        Device dev = deviceOptions.device.open();
         try {
             deviceName = dev == null ? "cpu" : dev.name();
             if (dev instanceof JCudaDevice j) {
                 versions = BenchReport.Versions.of(j);
             }
             r = dev == null ? Benchmark.runCpu(spec, batchSize, warmup, steps, 1)
-                    : Benchmark.runCuda(dev, spec, new Benchmark.Options(batchSize, warmup, steps, 1, !noGraph, p,
+                    : Benchmark.runCuda(dev, spec, new Benchmark.Options(batchSize, warmup, steps, 1, !graphs.noGraph, p,
                             profile.nvtx, profile.window()));
         } finally {
             if (dev != null) {
                 dev.close();
             }
         }
-        BenchReport report = new BenchReport(r, new FlopFloor(r, peak), peakSource, deviceName, versions, !noGraph,
+        BenchReport report = new BenchReport(r, new FlopFloor(r, peak), peakSource, deviceName, versions, !graphs.noGraph,
                 profile.profileSteps == null ? null : profile.window().toString());
         if (json) {
             System.out.println(report.toJson());

@@ -35,16 +35,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA), sim (the CUDA engine on a CPU simulator of the GPU: slow, for debugging) "
-                    + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
-    DeviceChoice device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     PrecisionOption precision;
 
-    @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
-    boolean noGraph;
+    @Mixin
+    DeviceOptions.Graphs graphs;
 
     @Option(names = "--deterministic", description = "On the GPU, only deterministic cuDNN algorithms.")
     boolean deterministic;
@@ -60,17 +58,17 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1 (got " + batchSize + ")");
         }
-        org.alexnetcuda.engine.Precision p = PrecisionOption.check(precision.value(), device);
+        org.alexnetcuda.engine.Precision p = PrecisionOption.check(precision.value(), deviceOptions.device);
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         WeightsSource.Loaded w = source.load(model, pr::hasMatchedOption);
-        device.require();
+        deviceOptions.device.require();
         if (w.config() != null && !pr.hasMatchedOption("--data-dir")) {
             data.dataDir = Path.of(w.config().data().dir()); // the data the checkpoint was trained with
         }
         Cifar10Dataset test = data.loadTest(json ? System.err : System.out);
         int n = test.size();
         EngineConfig cfg = new EngineConfig(0f, 0f, 0, false, deterministic, p);
-        try (Engine engine = Engines.create(device, cfg, w.spec(), w.weights(), null, test, batchSize, !noGraph)) {
+        try (Engine engine = Engines.create(deviceOptions.device, cfg, w.spec(), w.weights(), null, test, batchSize, !graphs.noGraph)) {
             Trainer.evaluate(engine, n, batchSize);
             Totals t = engine.totals();
             List<String> names = test.classNames();

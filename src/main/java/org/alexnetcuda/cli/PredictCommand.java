@@ -43,10 +43,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA), sim (the CUDA engine on a CPU simulator of the GPU: slow, for debugging) "
-                    + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
-    DeviceChoice device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Option(names = "--json", description = "Print the predictions as one JSON object on stdout.")
     boolean json;
@@ -65,12 +63,12 @@ public final class PredictCommand implements Callable<Integer> {
         if (top < 1 || top > classes) {
             throw new IllegalArgumentException("--top must be between 1 and " + classes + " (got " + top + ")");
         }
-        device.require();
+        deviceOptions.device.require();
         List<Path> files = ImageFiles.expand(inputs);
         List<String> names = w.names(classes);
         Cifar10Dataset images = ImageFiles.read(files, names);
         List<Prediction> out = new ArrayList<>();
-        try (Engine engine = Engines.create(device, new EngineConfig(0f, 0f, 0, false), w.spec(), w.weights(), null, images,
+        try (Engine engine = Engines.create(deviceOptions.device, new EngineConfig(0f, 0f, 0, false), w.spec(), w.weights(), null, images,
                 batchSize, true)) {
             for (EpochBatches.Batch b : EpochBatches.of(files.size(), batchSize, false, 0, 0)) {
                 float[] logits = engine.logits(b.indices(), b.from(), b.count());

@@ -47,7 +47,7 @@ final class ResumeOptions {
         if (given("--precision")) {
             r = r.withPrecision(c.precision.value());
         }
-        return r.withSession(given("--device") ? c.device.name() : saved.device(),
+        return r.withSession(given("--device") ? c.deviceOptions.device.name() : saved.device(),
                 c.deterministic || saved.deterministic(),
                 given("--checkpoint-every") ? c.checkpointEvery : saved.checkpointEvery(),
                 given("--keep") ? c.keep : saved.keep(),

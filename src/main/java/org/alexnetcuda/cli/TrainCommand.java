@@ -68,10 +68,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--augment", description = "Random crop (4-pixel padding) and horizontal flip before the resize.")
     boolean augment;
 
-    @Option(names = "--device", paramLabel = "gpu|sim|cpu", defaultValue = "gpu",
-            description = "Engine: gpu (CUDA), sim (the CUDA engine on a CPU simulator of the GPU: slow, for debugging) "
-                    + "or cpu (the reference engine) (default: ${DEFAULT-VALUE}).")
-    DeviceChoice device;
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     PrecisionOption precision;
@@ -79,8 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ProfileOptions profile;
 
-    @Option(names = "--no-graph", description = "Run every GPU step eagerly instead of replaying a captured CUDA graph.")
-    boolean noGraph;
+    @Mixin
+    DeviceOptions.Graphs graphs;
 
     @Option(names = "--deterministic",
             description = "On the GPU, only deterministic cuDNN algorithms: bit-reproducible, usually slower. The CPU engine always is.")
@@ -161,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         try (RunDirectory run = RunDirectory.open(dir);
              Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
-                     splits.train(), splits.test(), config.training().batchSize(), !noGraph, profile.nvtx,
+                     splits.train(), splits.test(), config.training().batchSize(), !graphs.noGraph, profile.nvtx,
                      profile.window())) {
             try (StopSignal stop = StopSignal.install(log)) {
                 TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
@@ -226,7 +224,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new RunConfig(model.config(), model.widths(),
                 new RunConfig.DataConfig(data.dataDir.toString(), data.limitTrain, data.limitTest, f),
                 new TrainOptions(epochs, batchSize, !noShuffle, seed), lr, weightDecay, augment, deterministic,
-                precision.value(), device.name(), checkpointEvery, keep);
+                precision.value(), deviceOptions.device.name(), checkpointEvery, keep);
     }
 
     /**

@@ -8,42 +8,27 @@ import org.alexnetcuda.engine.Shape;
  * (layer key, step, element) where the step is read from Adam's device state, so a captured graph replays with a
  * fresh mask each step. In evaluation the layer is the identity (a device-to-device copy).
  */
-final class Dropout implements CudaLayer {
-    private final String name;
-    private final CudaContext ctx;
-    private final int sampleSize;
+final class Dropout extends ElementwiseLayer {
     private final float p;
     private final long key;
 
     Dropout(String name, CudaContext ctx, Shape shape, float p, long key) {
-        this.name = name;
-        this.ctx = ctx;
-        this.sampleSize = shape.sampleSize();
+        super(name, ctx, shape);
         this.p = p;
         this.key = key;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public long prepare(int n, long workspaceLimit) {
-        return 0;
-    }
-
-    @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
         if (training) {
-            ctx.dropout.forward(ctx.stream, y, x, n * sampleSize, p, key, ctx.adamState);
+            ctx.dropout.forward(ctx.stream, y, x, elements(n), p, key, ctx.adamState);
         } else {
-            ctx.device.memory().copyDeviceToDevice(y, x, 4L * n * sampleSize, ctx.stream);
+            ctx.device.memory().copyDeviceToDevice(y, x, 4L * elements(n), ctx.stream);
         }
     }
 
     @Override
     public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
-        ctx.dropout.backward(ctx.stream, dx, dy, n * sampleSize, p, key, ctx.adamState);
+        ctx.dropout.backward(ctx.stream, dx, dy, elements(n), p, key, ctx.adamState);
     }
 }
