@@ -62,6 +62,15 @@ public interface Dnn {
      */
     List<AlgoPerf> convolutionAlgorithms(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y);
 
+    /**
+     * cudnnFindConvolution{Forward,BackwardData,BackwardFilter}Algorithm: the algorithms ranked by measured time
+     * (cuDNN runs each on scratch buffers it allocates itself). Devices that cannot measure (the simulator) return
+     * {@link #convolutionAlgorithms}'s heuristic ranking.
+     */
+    default List<AlgoPerf> findConvolutionAlgorithms(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y) {
+        return convolutionAlgorithms(pass, x, w, conv, y);
+    }
+
     /** cudnnGetConvolution{Forward,BackwardData,BackwardFilter}WorkspaceSize. */
     long convolutionWorkspaceSize(ConvPass pass, TensorDesc x, FilterDesc w, ConvDesc conv, TensorDesc y, int algo);
 

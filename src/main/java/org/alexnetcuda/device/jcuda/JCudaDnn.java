@@ -174,6 +174,21 @@ final class JCudaDnn implements Dnn {
     @Override
     public List<AlgoPerf> convolutionAlgorithms(ConvPass pass, Handles.TensorDesc x, Handles.FilterDesc w,
                                                 Handles.ConvDesc conv, Handles.TensorDesc y) {
+        return algorithms(pass, x, w, conv, y, false);
+    }
+
+    /**
+     * cudnnFindConvolution*Algorithm: cuDNN runs every algorithm on scratch buffers it allocates itself (outside our
+     * pool, before training) and ranks them by measured time, as PyTorch's cudnn.benchmark does.
+     */
+    @Override
+    public List<AlgoPerf> findConvolutionAlgorithms(ConvPass pass, Handles.TensorDesc x, Handles.FilterDesc w,
+                                                    Handles.ConvDesc conv, Handles.TensorDesc y) {
+        return algorithms(pass, x, w, conv, y, true);
+    }
+
+    private List<AlgoPerf> algorithms(ConvPass pass, Handles.TensorDesc x, Handles.FilterDesc w,
+                                      Handles.ConvDesc conv, Handles.TensorDesc y, boolean find) {
         context.enter();
         String what = pass + " " + x + " * " + w + " -> " + y + " " + conv;
         int[] max = new int[1];
@@ -188,8 +203,12 @@ final class JCudaDnn implements Dnn {
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionFwdAlgoPerf();
                 }
-                Check.cudnn(JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, tensor(x), filter(w), conv(conv),
-                        tensor(y), n, returned, perf), "cudnnGetConvolutionForwardAlgorithm_v7", what);
+                Check.cudnn(find
+                        ? JCudnn.cudnnFindConvolutionForwardAlgorithm(handle, tensor(x), filter(w), conv(conv), tensor(y), n,
+                                returned, perf)
+                        : JCudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, tensor(x), filter(w), conv(conv), tensor(y), n,
+                                returned, perf),
+                        find ? "cudnnFindConvolutionForwardAlgorithm" : "cudnnGetConvolutionForwardAlgorithm_v7", what);
                 for (int i = 0; i < returned[0]; i++) {
                     out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));
                 }
@@ -202,8 +221,12 @@ final class JCudaDnn implements Dnn {
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
                 }
-                Check.cudnn(JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, filter(w), tensor(y),
-                        conv(conv), tensor(x), n, returned, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7", what);
+                Check.cudnn(find
+                        ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(handle, filter(w), tensor(y), conv(conv),
+                                tensor(x), n, returned, perf)
+                        : JCudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, filter(w), tensor(y), conv(conv),
+                                tensor(x), n, returned, perf),
+                        find ? "cudnnFindConvolutionBackwardDataAlgorithm" : "cudnnGetConvolutionBackwardDataAlgorithm_v7", what);
                 for (int i = 0; i < returned[0]; i++) {
                     out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));
                 }
@@ -216,8 +239,12 @@ final class JCudaDnn implements Dnn {
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
                 }
-                Check.cudnn(JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, tensor(x), tensor(y),
-                        conv(conv), filter(w), n, returned, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
+                Check.cudnn(find
+                        ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(handle, tensor(x), tensor(y), conv(conv),
+                                filter(w), n, returned, perf)
+                        : JCudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, tensor(x), tensor(y), conv(conv),
+                                filter(w), n, returned, perf),
+                        find ? "cudnnFindConvolutionBackwardFilterAlgorithm" : "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
                         what);
                 for (int i = 0; i < returned[0]; i++) {
                     out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));

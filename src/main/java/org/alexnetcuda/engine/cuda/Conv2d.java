@@ -18,8 +18,8 @@ import org.alexnetcuda.engine.Shape;
  * Convolution through cuDNN: y = conv(x, W) + b with W OIHW, cross-correlation, zero padding (PyTorch nn.Conv2d).
  * Forward: cudnnConvolutionForward then cudnnAddTensor of the 1xCx1x1 bias. Backward: cudnnConvolutionBackwardBias
  * and BackwardFilter accumulate (beta 1) into the zeroed gradients; BackwardData overwrites dx (beta 0).
- * Algorithms are chosen once per batch size: the first of cuDNN's ranking that succeeds within the workspace
- * limit (and, with --deterministic, is deterministic).
+ * Algorithms are chosen once per batch size: the fastest of cuDNN's measured ranking (cudnnFind*) that succeeds
+ * within the workspace limit (and, with --deterministic, is deterministic).
  */
 final class Conv2d implements CudaLayer {
     private final String name;
@@ -85,7 +85,9 @@ final class Conv2d implements CudaLayer {
     }
 
     private AlgoPerf choose(ConvPass pass, TensorDesc x, TensorDesc y, long limit) {
-        List<AlgoPerf> ranked = ctx.device.dnn().convolutionAlgorithms(pass, x, wDesc, convDesc, y);
+        // Measured ranking (cudnnFind*, as PyTorch's cudnn.benchmark), once per shape before training; the
+        // simulator, which cannot measure, answers with the heuristic ranking.
+        List<AlgoPerf> ranked = ctx.device.dnn().findConvolutionAlgorithms(pass, x, wDesc, convDesc, y);
         for (AlgoPerf a : ranked) {
             if (a.ok() && a.memory() <= limit && (!ctx.deterministic || a.deterministic())) {
                 return a;
