@@ -96,7 +96,7 @@ public final class Benchmark {
                 MemoryEstimate.DEFAULT_WORKSPACE, o.graphs())) {
             int[] order = null;
             e.profile(o.nvtx(), null);
-            e.timeTrainSteps(order, batch, Math.max(o.warmup(), 1));
+            e.timeTrainSteps(order, batch, Math.max(o.warmup(), CudaEngine.STEPS_BEFORE_REPLAY));
             memory.sample();
             String profiling = o.nvtx() || o.profileSteps() != null ? null : "off";
             if (o.profileSteps() != null) {
@@ -107,7 +107,7 @@ public final class Benchmark {
             }
             double stepMs = e.timeTrainSteps(order, batch, o.steps());
             memory.sample();
-            e.timeEvalBatches(batch, Math.max(o.warmup(), 1));
+            e.timeEvalBatches(batch, Math.max(o.warmup(), CudaEngine.STEPS_BEFORE_REPLAY));
             double inferMs = e.timeEvalBatches(batch, o.steps());
             memory.sample();
             double[][] perLayer = e.profileLayers(order, batch, o.steps());

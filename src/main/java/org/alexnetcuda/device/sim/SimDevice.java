@@ -7,7 +7,9 @@ import org.alexnetcuda.kernels.reference.ByteBufferMemory;
 import org.alexnetcuda.kernels.reference.KernelMemory;
 import org.alexnetcuda.kernels.reference.ReferenceKernelLauncher;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.alexnetcuda.device.Device;
 
@@ -16,7 +18,8 @@ import org.alexnetcuda.device.Device;
  * so that the GPU engine's training path runs in CI without a GPU. Results are the CPU engine's (the math is its
  * layers'), errors are the status names the real libraries would report, and the simulator is stricter than a GPU
  * where that catches engine bugs early: every access is range-checked against its allocation, freed memory stays
- * detectable, fresh memory and used workspaces read as NaN, and capture refuses anything a step must not do.
+ * detectable, fresh memory and used workspaces read as NaN, and capture refuses anything a step must not do
+ * (including the first launch of a module's kernel, which loads the module on a GPU).
  *
  * <p>Usage: {@code try (SimDevice d = new SimDevice()) { ... }}; {@link #memory()} gives the typed accessors that
  * kernel simulations need, {@link #streams()} the {@link SimStreams#enqueue} through which they issue their work
@@ -30,6 +33,8 @@ public final class SimDevice implements Device {
     private final SimBlas blas;
     private final SimDnn dnn;
     private final KernelLauncher kernels;
+    /** The modules of the kernels launched so far: those the JCuda device would have loaded. */
+    private final Set<String> loadedModules = new HashSet<>();
     private final SimProfiler profiler;
 
     /** A device with {@link SimMemory#DEFAULT_CAPACITY} bytes of memory. */
@@ -48,10 +53,20 @@ public final class SimDevice implements Device {
         // host build of the same .cu sources; launches go through the stream so that capture records them.
         KernelMemory km = ByteBufferMemory.over((ptr, offset, count, elementBytes) ->
                 memory.bytes(((DevicePtr) ptr).plus(offset), count, elementBytes));
-        kernels = new ReferenceKernelLauncher(km, (stream, call, work) -> {
+        KernelLauncher reference = new ReferenceKernelLauncher(km, (stream, call, work) -> {
             calls.enter(call);
             streams.enqueue((Stream) stream, call, work);
         });
+        // The JCuda device loads a kernel's PTX module at the kernel's first launch (cuModuleLoadData), which a
+        // driver before CUDA 12.3 refuses while a stream captures: so does the simulator, for every driver.
+        kernels = (kernel, gridX, blockX, sharedBytes, stream, args) -> {
+            if (!loadedModules.contains(kernel.module())) {
+                streams.prohibitDuringCapture("cuModuleLoadData (module " + kernel.module() + ", first launch of "
+                        + kernel.name() + ")");
+                loadedModules.add(kernel.module());
+            }
+            reference.launch(kernel, gridX, blockX, sharedBytes, stream, args);
+        };
     }
 
     @Override

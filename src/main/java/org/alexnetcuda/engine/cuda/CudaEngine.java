@@ -32,7 +32,8 @@ import org.alexnetcuda.profile.ProfileSteps;
  * memory (the epoch's permutation is uploaded once per epoch, the batch's start is set by a memset); layers
  * forward; softmax cross-entropy with its gradient and device-resident totals; layers backward; one fused Adam
  * pass over the contiguous parameter block. Full-size steps are captured once as a CUDA graph and replayed;
- * the last partial batch runs eagerly. The host reads the totals only when asked.
+ * the last partial batch runs eagerly, and so does the first full-size step (and evaluation batch), so that what is
+ * captured has been initialised by an eager run. The host reads the totals only when asked.
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
  *
@@ -42,6 +43,12 @@ import org.alexnetcuda.profile.ProfileSteps;
  * one range around the graph launch.
  */
 public final class CudaEngine implements Engine {
+    /**
+     * Full-size steps (or evaluation batches) before the first graph replay: one eager, one captured and replayed.
+     * A benchmark warms up at least this many, so that it times replays only.
+     */
+    public static final int STEPS_BEFORE_REPLAY = 2;
+
     private final Device device;
     private final NetworkSpec spec;
     private final EngineConfig config;
@@ -61,6 +68,9 @@ public final class CudaEngine implements Engine {
     private boolean identityOrderUploaded;
     private GraphExec trainGraph;
     private GraphExec evalGraph;
+    /** Whether a full-size training step / evaluation batch has run eagerly, so that the next one may be captured. */
+    private boolean trainWarm;
+    private boolean evalWarm;
     private long steps;
     private final Stream stream;
     private boolean ownsDevice;
@@ -264,12 +274,13 @@ public final class CudaEngine implements Engine {
         }
         uploadOrder(order, from);
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
-        if (count == maxBatch && useGraphs && !profiled && !config.augment()) {
+        if (count == maxBatch && useGraphs && !profiled && !config.augment() && trainWarm) {
             if (trainGraph == null) {
                 trainGraph = capture(() -> enqueueTrainStep(count, 0));
             }
             device.streams().launch(trainGraph, stream);
         } else {
+            trainWarm |= count == maxBatch;
             prepareBatchSize(count);
             enqueueTrainStep(count, from);
         }
@@ -291,12 +302,13 @@ public final class CudaEngine implements Engine {
         }
         prof.push("eval batch");
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
-        if (count == maxBatch && useGraphs) {
+        if (count == maxBatch && useGraphs && evalWarm) {
             if (evalGraph == null) {
                 evalGraph = capture(() -> enqueueEvalBatch(count));
             }
             device.streams().launch(evalGraph, stream);
         } else {
+            evalWarm |= count == maxBatch;
             prepareBatchSize(count);
             enqueueEvalBatch(count);
         }
@@ -360,6 +372,15 @@ public final class CudaEngine implements Engine {
         }
     }
 
+    /**
+     * Captures {@code work} into an instantiated graph. Only work that has already run eagerly, with the same shapes
+     * on the same stream, is captured ({@link #trainWarm}, {@link #evalWarm}): first uses initialise lazily, and on
+     * a real GPU that must not happen during a capture. Our PTX modules are loaded (cuModuleLoadData) at a kernel's
+     * first launch, which drivers before CUDA 12.3 do not allow while a stream captures; cuBLAS and cuDNN set up
+     * their per-handle state, workspaces and kernels (lazily loaded, some compiled at run time by cuDNN 9) on first
+     * use. Every CUDA-graph user warms up so (PyTorch's torch.cuda.graphs documentation: warm-up iterations on the
+     * capture stream before capturing).
+     */
     private GraphExec capture(Runnable work) {
         device.streams().beginCapture(stream);
         try {

@@ -7,6 +7,7 @@ import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.GraphExec;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.kernels.ReluKernels;
 import org.junit.jupiter.api.Test;
 
 import static org.alexnetcuda.device.sim.SimFixtures.assertStatus;
@@ -55,6 +56,29 @@ class SimDeviceTest {
             d.resetCounts();
             assertTrue(d.callCounts().isEmpty());
             assertEquals(0, d.allocationCount());
+        }
+    }
+
+    /** A GPU loads a kernel's module at its first launch, which cannot happen while a stream captures. */
+    @Test
+    void aModulesFirstLaunchIsRefusedDuringCaptureAndCapturedAfterAnEagerOne() {
+        try (SimDevice d = new SimDevice()) {
+            Stream s = d.streams().createStream();
+            DevicePtr x = d.memory().alloc(4 * 16);
+            d.memory().setD32(x, Float.floatToIntBits(-1f), 16, s);
+            ReluKernels relu = new ReluKernels(d.kernels());
+            d.streams().beginCapture(s);
+            var refused = assertStatus("CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", () -> relu.forward(s, x, x, 16));
+            assertTrue(refused.getMessage().contains("cuModuleLoadData (module activation"), refused.getMessage());
+            assertStatus("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED", () -> d.streams().endCapture(s));
+
+            relu.forward(s, x, x, 16); // eager: loads the module
+            d.memory().setD32(x, Float.floatToIntBits(-1f), 16, s);
+            d.streams().beginCapture(s);
+            relu.backward(s, x, x, x, 16); // same module: captured
+            GraphExec exec = d.streams().instantiate(d.streams().endCapture(s));
+            d.streams().launch(exec, s);
+            assertEquals(0f, d.memory().readFloats(x, 16)[0]);
         }
     }
 

@@ -77,7 +77,8 @@ class ProfilingSimTest {
     @Test
     void theWindowsStepsRunEagerlyBetweenStartAndStopWithEveryRange() {
         try (SimDevice dev = new SimDevice(); CudaEngine e = engine(dev)) {
-            e.trainStep(null, 0, BATCH); // a step before profiling: captured and replayed
+            e.trainStep(null, 0, BATCH); // steps before profiling: the first eager, the second captured and replayed
+            e.trainStep(null, 0, BATCH);
             e.profile(false, new ProfileSteps(2, 3));
             List<Long> launches = new ArrayList<>();
             for (int s = 0; s < 4; s++) {
@@ -86,7 +87,7 @@ class ProfilingSimTest {
                 e.trainStep(null, 0, BATCH);
                 launches.add(dev.callCount("cuGraphLaunch") - before);
                 List<String> ev = dev.profiler().events();
-                long step = s + 2;
+                long step = s + 3;
                 if (s == 1) {
                     assertEquals("start", ev.get(0), ev::toString);
                     assertEquals(eagerStepRanges(step), pushed(ev));
@@ -111,11 +112,16 @@ class ProfilingSimTest {
         try (SimDevice dev = new SimDevice(); CudaEngine e = engine(dev)) {
             e.profile(true, null);
             e.trainStep(null, 0, BATCH);
-            List<String> first = pushed(dev.profiler().events());
-            assertEquals(eagerStepRanges(1), first, "the capture issues every layer once, inside its range");
+            assertEquals(eagerStepRanges(1), pushed(dev.profiler().events()), "the first step runs eagerly");
+            assertEquals(0, dev.callCount("cuStreamBeginCapture"));
             dev.profiler().clear();
             e.trainStep(null, 0, BATCH);
-            assertEquals(List.of("push train step 2", "pop"), dev.profiler().events());
+            List<String> second = pushed(dev.profiler().events());
+            assertEquals(eagerStepRanges(2), second, "the capture issues every layer once, inside its range");
+            assertEquals(1, dev.callCount("cuStreamBeginCapture"));
+            dev.profiler().clear();
+            e.trainStep(null, 0, BATCH);
+            assertEquals(List.of("push train step 3", "pop"), dev.profiler().events());
             assertEquals(0, dev.callCount("cuProfilerStart"));
             assertEquals(0, dev.profiler().depth());
             dev.profiler().clear();
