@@ -4,8 +4,10 @@ import org.alexnetcuda.device.Handles.Stream;
 
 /**
  * Device memory: cuMemAlloc, cuMemFree, cuMemcpy{HtoD,DtoH,DtoD}Async, cuMemsetD32Async, cuMemGetInfo.
- * Host arrays are copied from/to element {@code offset} for {@code count} elements; the copy to the host is
- * complete when the call returns (the implementation synchronises the stream), so the host may read the array.
+ * Host arrays are copied from/to element {@code offset} for {@code count} elements, in stream order; both
+ * directions are done with the host array when the call returns: the host may change the source array of a copy to
+ * the device at once, and may read the destination array of a copy to the host (the implementation synchronises
+ * the stream as needed).
  */
 public interface DeviceMemory {
     /** cuMemAlloc. */
