@@ -41,8 +41,13 @@ public interface Dnn {
      */
     ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32);
 
-    /** cudnnCreatePoolingDescriptor + cudnnSetPooling2dDescriptor(MAX, NOT_PROPAGATE_NAN, window, pad, stride). */
-    PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW);
+    /**
+     * cudnnCreatePoolingDescriptor + cudnnSetPooling2dDescriptor(mode, PROPAGATE_NAN, window, pad, stride): a NaN in
+     * a window makes its output NaN, as in PyTorch's max pooling. The mode is CUDNN_POOLING_MAX_DETERMINISTIC when
+     * {@code deterministic} (cuDNN's backward of CUDNN_POOLING_MAX uses atomics where windows overlap, and the cuDNN
+     * developer guide lists it among the routines that are not reproducible), CUDNN_POOLING_MAX otherwise.
+     */
+    PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW, boolean deterministic);
 
     /** cudnnCreateLRNDescriptor + cudnnSetLRNDescriptor(n, alpha, beta, k). */
     LrnDesc lrn(int n, double alpha, double beta, double k);

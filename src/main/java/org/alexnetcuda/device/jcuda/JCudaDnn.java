@@ -100,14 +100,16 @@ final class JCudaDnn implements Dnn {
     }
 
     @Override
-    public Handles.PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW) {
+    public Handles.PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW,
+                                       boolean deterministic) {
         context.enter();
         String text = "max pool " + windowH + "x" + windowW + " pad " + padH + "," + padW + " stride " + strideH
-                + "," + strideW;
+                + "," + strideW + (deterministic ? " deterministic" : "");
         cudnnPoolingDescriptor d = new cudnnPoolingDescriptor();
         Check.cudnn(JCudnn.cudnnCreatePoolingDescriptor(d), "cudnnCreatePoolingDescriptor", null);
-        Check.cudnn(JCudnn.cudnnSetPooling2dDescriptor(d, cudnnPoolingMode.CUDNN_POOLING_MAX,
-                cudnnNanPropagation.CUDNN_NOT_PROPAGATE_NAN, windowH, windowW, padH, padW, strideH, strideW),
+        int mode = deterministic ? cudnnPoolingMode.CUDNN_POOLING_MAX_DETERMINISTIC : cudnnPoolingMode.CUDNN_POOLING_MAX;
+        Check.cudnn(JCudnn.cudnnSetPooling2dDescriptor(d, mode, cudnnNanPropagation.CUDNN_PROPAGATE_NAN, windowH,
+                windowW, padH, padW, strideH, strideW),
                 "cudnnSetPooling2dDescriptor", text);
         return new JCudaHandles.PoolDesc(d, text);
     }

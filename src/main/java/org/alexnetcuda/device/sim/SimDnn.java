@@ -35,7 +35,7 @@ import org.alexnetcuda.engine.cpu.MaxPool;
  * cuDNN specifies. What those layers cannot do is CUDNN_STATUS_NOT_SUPPORTED: non-square convolution kernels or
  * unequal padding or strides, pooling windows that are not square or have padding, LRN with an even window (cuDNN
  * and PyTorch place it differently) or a negative alpha. Max pooling follows the CPU engine: the first maximum of a
- * window takes the gradient, and a NaN is propagated (cuDNN's NOT_PROPAGATE_NAN mode would not).
+ * window takes the gradient, and a NaN is propagated (as the JCuda device asks of cuDNN: CUDNN_PROPAGATE_NAN).
  */
 public final class SimDnn implements Dnn {
     private final CallLog calls;
@@ -43,6 +43,7 @@ public final class SimDnn implements Dnn {
     private final SimStreams streams;
     private Stream stream;
     private final List<String> convolutionMathTypes = new ArrayList<>();
+    private final List<String> poolingModes = new ArrayList<>();
 
     SimDnn(CallLog calls, SimMemory memory, SimStreams streams) {
         this.calls = calls;
@@ -107,14 +108,25 @@ public final class SimDnn implements Dnn {
         return List.copyOf(convolutionMathTypes);
     }
 
+    /**
+     * The mode given to each pooling descriptor made so far, in order: CUDNN_POOLING_MAX or
+     * CUDNN_POOLING_MAX_DETERMINISTIC, as the JCuda device passes them. Recorded only: the simulator's backward is
+     * deterministic either way.
+     */
+    public List<String> poolingModes() {
+        return List.copyOf(poolingModes);
+    }
+
     @Override
-    public PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW) {
+    public PoolDesc maxPooling(int windowH, int windowW, int padH, int padW, int strideH, int strideW,
+                               boolean deterministic) {
         String call = "cudnnSetPooling2dDescriptor";
         calls.enter("cudnnCreatePoolingDescriptor", call);
         if (windowH <= 0 || windowW <= 0 || padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "window " + windowH + "x" + windowW + " pad " + padH + "x" + padW + " stride "
                     + strideH + "x" + strideW);
         }
+        poolingModes.add(deterministic ? "CUDNN_POOLING_MAX_DETERMINISTIC" : "CUDNN_POOLING_MAX");
         return new MaxPool2d(this, windowH, windowW, padH, padW, strideH, strideW);
     }
 

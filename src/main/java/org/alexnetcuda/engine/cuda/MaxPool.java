@@ -9,7 +9,10 @@ import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.engine.Shape;
 
-/** Overlapping max-pooling through cuDNN (no padding, floor mode, as PyTorch nn.MaxPool2d). */
+/**
+ * Overlapping max-pooling through cuDNN (no padding, floor mode, NaN propagated, as PyTorch nn.MaxPool2d); with
+ * --deterministic in cuDNN's deterministic max mode, whose backward is reproducible.
+ */
 final class MaxPool implements CudaLayer {
     private final String name;
     private final CudaContext ctx;
@@ -23,7 +26,7 @@ final class MaxPool implements CudaLayer {
         this.ctx = ctx;
         this.in = in;
         this.out = out;
-        this.pool = ctx.device.dnn().maxPooling(kernel, kernel, 0, 0, stride, stride);
+        this.pool = ctx.device.dnn().maxPooling(kernel, kernel, 0, 0, stride, stride, ctx.deterministic);
     }
 
     @Override

@@ -241,7 +241,7 @@ class SimDnnTest {
     @Test
     void poolingMatchesTheCpuMaxPoolWithAlphaBeta() {
         Shape in = new Shape(2, 3, 13, 13);
-        PoolDesc pd = dnn.maxPooling(3, 3, 0, 0, 2, 2);
+        PoolDesc pd = dnn.maxPooling(3, 3, 0, 0, 2, 2, false);
         TensorDesc xd = dnn.tensor(2, 3, 13, 13);
         assertArrayEquals(new int[] {2, 3, 6, 6}, dnn.poolingOutputDim(pd, xd));
         TensorDesc yd = dnn.tensor(2, 3, 6, 6);
@@ -386,7 +386,7 @@ class SimDnnTest {
         assertStatus("CUDA_ERROR_INVALID_VALUE", () -> dnn.convolutionForward(1f, s.xd, px, s.wd, pw, s.cd, algo,
                 workspace, need, 0f, s.yd, py));
         // Pooling and LRN shapes.
-        PoolDesc pd = dnn.maxPooling(3, 3, 0, 0, 2, 2);
+        PoolDesc pd = dnn.maxPooling(3, 3, 0, 0, 2, 2, false);
         TensorDesc px13 = dnn.tensor(1, 1, 13, 13);
         DevicePtr buf = mem.alloc(4 * 169);
         assertStatus("CUDNN_STATUS_BAD_PARAM",
@@ -406,7 +406,7 @@ class SimDnnTest {
         assertStatus(bad, () -> dnn.filter(4, 3, 0, 3));
         assertStatus(bad, () -> dnn.convolution(-1, 0, 1, 1, false));
         assertStatus(bad, () -> dnn.convolution(0, 0, 0, 1, true));
-        assertStatus(bad, () -> dnn.maxPooling(0, 3, 0, 0, 2, 2));
+        assertStatus(bad, () -> dnn.maxPooling(0, 3, 0, 0, 2, 2, false));
         assertStatus(bad, () -> dnn.lrn(17, 1e-4, 0.75, 2));
         assertStatus(bad, () -> dnn.lrn(5, 1e-4, 0.001, 2));
         assertStatus(unsupported, () -> dnn.tensor(1 << 16, 1 << 16, 1, 1));
@@ -414,15 +414,15 @@ class SimDnnTest {
         TensorDesc t = dnn.tensor(1, 1, 8, 8);
         dnn.destroy(t);
         assertStatus(bad, () -> dnn.destroy(t));
-        assertStatus(bad, () -> dnn.poolingOutputDim(dnn.maxPooling(2, 2, 0, 0, 2, 2), t));
+        assertStatus(bad, () -> dnn.poolingOutputDim(dnn.maxPooling(2, 2, 0, 0, 2, 2, false), t));
         try (SimDevice other = new SimDevice()) {
             TensorDesc foreign = other.dnn().tensor(1, 1, 8, 8);
-            assertStatus(bad, () -> dnn.poolingOutputDim(dnn.maxPooling(2, 2, 0, 0, 2, 2), foreign));
+            assertStatus(bad, () -> dnn.poolingOutputDim(dnn.maxPooling(2, 2, 0, 0, 2, 2, false), foreign));
         }
 
         DevicePtr buf = mem.alloc(4 * 64);
         TensorDesc x = dnn.tensor(1, 1, 8, 8);
-        PoolDesc padded = dnn.maxPooling(3, 3, 1, 1, 2, 2);
+        PoolDesc padded = dnn.maxPooling(3, 3, 1, 1, 2, 2, false);
         assertStatus(unsupported, () -> dnn.poolingForward(padded, 1f, x, buf, 0f, dnn.tensor(1, 1, 4, 4), buf));
         TensorDesc x4 = dnn.tensor(1, 4, 2, 2);
         assertStatus(unsupported, () -> dnn.lrnForward(dnn.lrn(4, 1e-4, 0.75, 2), 1f, x4, buf, 0f, x4, buf));
