@@ -10,6 +10,12 @@ import jcuda.driver.CUresult;
  * own exceptions stay disabled, so its messages, which use cuDNN 8 numbers for cuDNN, never appear.)
  */
 final class Check {
+    /**
+     * JCudaDriver's own code for a failure in its JNI layer: JCUDA_INTERNAL_ERROR, 0x80000001 in
+     * JCudaDriverJNI/src/JCudaDriver_common.hpp (12.6.0); CUresult.stringFor does not know it.
+     */
+    static final int JCUDA_DRIVER_INTERNAL_ERROR = 0x80000001;
+
     private Check() {
     }
 
@@ -33,6 +39,6 @@ final class Check {
 
     /** CUresult.stringFor, with JCuda's internal JNI error named too. */
     static String cuName(int result) {
-        return result == CudnnStatus.JCUDA_INTERNAL_ERROR ? "JCUDA_INTERNAL_ERROR" : CUresult.stringFor(result);
+        return result == JCUDA_DRIVER_INTERNAL_ERROR ? "JCUDA_INTERNAL_ERROR" : CUresult.stringFor(result);
     }
 }

@@ -8,6 +8,9 @@ import java.util.Map;
  * serves both routes.
  */
 final class CublasStatus {
+    /** JCublas2's own code for a failure in its JNI layer (JCublas2JNI/src/JCublas2_common.hpp, 12.6.0). */
+    static final int JCUBLAS_INTERNAL_ERROR = 0x10000001;
+
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(0, "CUBLAS_STATUS_SUCCESS"),
             Map.entry(1, "CUBLAS_STATUS_NOT_INITIALIZED"),
@@ -19,7 +22,7 @@ final class CublasStatus {
             Map.entry(14, "CUBLAS_STATUS_INTERNAL_ERROR"),
             Map.entry(15, "CUBLAS_STATUS_NOT_SUPPORTED"),
             Map.entry(16, "CUBLAS_STATUS_LICENSE_ERROR"),
-            Map.entry(CudnnStatus.JCUDA_INTERNAL_ERROR, "JCUBLAS_STATUS_INTERNAL_ERROR"));
+            Map.entry(JCUBLAS_INTERNAL_ERROR, "JCUBLAS_STATUS_INTERNAL_ERROR"));
 
     private CublasStatus() {
     }

@@ -15,8 +15,12 @@ import java.util.Map;
  * share numbers with the names below.
  */
 final class CudnnStatus {
-    /** JCuda's own code for a failure inside its JNI layer (JCudnn, JCublas and JCuda use the same value). */
-    static final int JCUDA_INTERNAL_ERROR = 0x10000001;
+    /**
+     * JCudnn's own code for a failure inside its JNI layer: JCUDNN_STATUS_INTERNAL_ERROR, defined as (-1) in
+     * JCudnnJNI/src/JCudnn_common.hpp of both the 11.7.0 and the 12.6.0 natives. (Each JCuda library has its own:
+     * {@link CublasStatus#JCUBLAS_INTERNAL_ERROR}, {@link Check#JCUDA_DRIVER_INTERNAL_ERROR}.)
+     */
+    static final int JCUDNN_INTERNAL_ERROR = -1;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(0, "CUDNN_STATUS_SUCCESS"),
@@ -68,7 +72,7 @@ final class CudnnStatus {
             Map.entry(5002, "CUDNN_STATUS_EXECUTION_FAILED_CUBLAS"),
             Map.entry(5003, "CUDNN_STATUS_EXECUTION_FAILED_CUDART"),
             Map.entry(5004, "CUDNN_STATUS_EXECUTION_FAILED_CURAND"),
-            Map.entry(JCUDA_INTERNAL_ERROR, "JCUDNN_STATUS_INTERNAL_ERROR"));
+            Map.entry(JCUDNN_INTERNAL_ERROR, "JCUDNN_STATUS_INTERNAL_ERROR"));
 
     private CudnnStatus() {
     }

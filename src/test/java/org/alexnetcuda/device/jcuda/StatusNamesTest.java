@@ -23,7 +23,9 @@ class StatusNamesTest {
         assertEquals("cudnnStatus 3", CudnnStatus.name(3));
         // A sub-code newer than the table is named by its group.
         assertEquals("CUDNN_STATUS_BAD_PARAM (2099)", CudnnStatus.name(2099));
-        assertEquals("JCUDNN_STATUS_INTERNAL_ERROR", CudnnStatus.name(0x10000001));
+        // JCudnn's JNI reports its own failures as -1 (JCudnn_common.hpp).
+        assertEquals("JCUDNN_STATUS_INTERNAL_ERROR", CudnnStatus.name(-1));
+        assertEquals("cudnnStatus 268435457", CudnnStatus.name(0x10000001));
     }
 
     @Test
@@ -32,6 +34,7 @@ class StatusNamesTest {
         assertEquals("CUBLAS_STATUS_NOT_SUPPORTED", CublasStatus.name(15));
         assertEquals("CUBLAS_STATUS_LICENSE_ERROR", CublasStatus.name(16));
         assertEquals("cublasStatus 99", CublasStatus.name(99));
+        assertEquals("JCUBLAS_STATUS_INTERNAL_ERROR", CublasStatus.name(0x10000001));
     }
 
     @Test
@@ -51,7 +54,8 @@ class StatusNamesTest {
         // CUresult.stringFor is pure Java: no driver needed.
         assertEquals("CUDA_ERROR_OUT_OF_MEMORY", Check.cuName(2));
         assertEquals("CUDA_ERROR_UNSUPPORTED_PTX_VERSION", Check.cuName(222));
-        assertEquals("JCUDA_INTERNAL_ERROR", Check.cuName(0x10000001));
+        // JCudaDriver's JNI reports its own failures as 0x80000001 (JCudaDriver_common.hpp).
+        assertEquals("JCUDA_INTERNAL_ERROR", Check.cuName(0x80000001));
         DeviceException e = assertThrows(DeviceException.class, () -> Check.cu(2, "cuMemAlloc", "1024 bytes"));
         assertEquals("cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (1024 bytes)", e.getMessage());
     }
