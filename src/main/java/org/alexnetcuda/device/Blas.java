@@ -13,8 +13,18 @@ public interface Blas {
     /** cublasMath_t: DEFAULT (FP32 with FMA), TF32 tensor ops. */
     enum MathMode { DEFAULT, TF32 }
 
-    /** cublasSetStream. */
+    /**
+     * cublasSetStream. Like cuBLAS, this also resets the workspace to cuBLAS's own default (cuBLAS API reference,
+     * cublasSetStream), so {@link #setWorkspace} comes after it.
+     */
     void setStream(Stream stream);
+
+    /**
+     * cublasSetWorkspace: the scratch memory of the following calls, instead of the workspace cuBLAS allocates
+     * itself, which during a stream capture puts allocation and free nodes into the graph. The pointer is aligned
+     * to 256 bytes (cuBLAS refuses less with CUBLAS_STATUS_INVALID_VALUE).
+     */
+    void setWorkspace(DevicePtr workspace, long bytes);
 
     /** cublasSetMathMode. */
     void setMathMode(MathMode mode);

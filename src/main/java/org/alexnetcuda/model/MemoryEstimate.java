@@ -24,7 +24,7 @@ public final class MemoryEstimate {
         parts.put("activations (input and every layer output)", g[1]);
         parts.put("activation gradients (2 x largest output)", g[2]);
         parts.put("dataset (uint8, " + datasetImages + " images)", g[3]);
-        parts.put("cuDNN workspace budget", g[4]);
+        parts.put("cuDNN workspace budget, cuBLAS workspace", g[4]);
         total = plan.totalBytes();
     }
 

@@ -13,8 +13,9 @@ import jcuda.jcublas.cublasPointerMode;
 import jcuda.runtime.cudaStream_t;
 
 /**
- * cuBLAS through JCublas2 12.6.0 (cublasCreate_v2, cublasSetStream_v2, cublasSetMathMode, cublasSgemm_v2,
- * cublasSgemv_v2, cublasGetVersion_v2, cublasDestroy_v2: the names JCublas2's native library imports). On a
+ * cuBLAS through JCublas2 12.6.0 (cublasCreate_v2, cublasSetStream_v2, cublasSetWorkspace_v2, cublasSetMathMode,
+ * cublasSgemm_v2, cublasSgemv_v2, cublasGetVersion_v2, cublasDestroy_v2: the names JCublas2's native library
+ * imports). On a
  * CUDA 13 host these reach libcublas.so.13 through the forwarder; their C signatures are the same in cuBLAS 12
  * and 13 (docs/cuda13-compat.md).
  *
@@ -40,6 +41,13 @@ final class JCudaBlas implements Blas {
         context.enter();
         Check.cublas(JCublas2.cublasSetStream(handle, new cudaStream_t(JCudaHandles.cu(stream))), "cublasSetStream",
                 null);
+    }
+
+    @Override
+    public void setWorkspace(DevicePtr workspace, long bytes) {
+        context.enter();
+        Check.cublas(JCublas2.cublasSetWorkspace(handle, JCudaPointers.of(workspace), bytes), "cublasSetWorkspace",
+                bytes + " bytes at " + workspace);
     }
 
     /** DEFAULT keeps FP32 GEMMs in FP32 (cuBLAS uses TF32 only when asked); TF32 allows TF32 tensor cores. */

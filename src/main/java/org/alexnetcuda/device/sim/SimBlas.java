@@ -27,6 +27,8 @@ public final class SimBlas implements Blas {
     private final SimStreams streams;
     private Stream stream;
     private MathMode mathMode = MathMode.DEFAULT;
+    private DevicePtr workspace;
+    private long workspaceBytes;
 
     SimBlas(CallLog calls, SimMemory memory, SimStreams streams) {
         this.calls = calls;
@@ -39,6 +41,36 @@ public final class SimBlas implements Blas {
         calls.enter("cublasSetStream");
         streams.resolve("cublasSetStream", stream);
         this.stream = stream;
+        // cuBLAS: setting the stream resets the workspace to the library's default.
+        this.workspace = null;
+        this.workspaceBytes = 0;
+    }
+
+    @Override
+    public void setWorkspace(DevicePtr workspace, long bytes) {
+        String call = "cublasSetWorkspace";
+        calls.enter(call);
+        if (bytes < 0 || workspace == null) {
+            throw invalid(call, "workspace " + workspace + " of " + bytes + " bytes");
+        }
+        if (workspace.address() % 256 != 0) {
+            throw invalid(call, "workspace " + workspace + " is not aligned to 256 bytes");
+        }
+        if (bytes > 0) {
+            memory.checkAccess("workspace", workspace, bytes, 4);
+        }
+        this.workspace = workspace;
+        this.workspaceBytes = bytes;
+    }
+
+    /** The bytes of the workspace set since the last setStream; 0 while cuBLAS would use its own. */
+    public long workspaceBytes() {
+        return workspaceBytes;
+    }
+
+    /** The workspace set since the last setStream, or null while cuBLAS would use its own. */
+    public DevicePtr workspace() {
+        return workspace;
     }
 
     @Override

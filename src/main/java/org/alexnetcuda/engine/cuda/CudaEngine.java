@@ -213,6 +213,8 @@ public final class CudaEngine implements Engine {
         ctx.workspace = ptr(mem.workspace);
         ctx.workspaceBytes = mem.workspace.bytes();
         ctx.adamState = ptr(mem.adamState);
+        // After cublasSetStream (CudaContext), which resets it.
+        device.blas().setWorkspace(ptr(mem.cublasWorkspace), mem.cublasWorkspace.bytes());
     }
 
     private void upload(ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
@@ -711,6 +713,10 @@ public final class CudaEngine implements Engine {
             device.streams().destroy(evalGraph);
         }
         layers.forEach(CudaLayer::close);
+        // The device's handles outlive the engine: leave them on the legacy stream and cuBLAS's own workspace
+        // (cublasSetStream resets it), not on a destroyed stream and freed pool memory.
+        device.blas().setStream(null);
+        device.dnn().setStream(null);
         pool.close();
         device.streams().destroy(stream);
         if (ownsDevice) {

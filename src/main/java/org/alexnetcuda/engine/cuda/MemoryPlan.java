@@ -19,7 +19,7 @@ import org.alexnetcuda.model.NetworkSpec;
  * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch), and with
  *     --augment the epoch's crop offsets and flips;</li>
  * <li>the uint8 training and test images and labels;</li>
- * <li>the cuDNN workspace.</li>
+ * <li>the cuDNN workspace, and cuBLAS's ({@link #CUBLAS_WORKSPACE_BYTES}).</li>
  * </ul>
  * {@code summary} prints it, and the engine allocates exactly it.
  */
@@ -47,6 +47,13 @@ public final class MemoryPlan {
     final DevicePool.Region testImages;
     final DevicePool.Region testLabels;
     final DevicePool.Region workspace;
+    final DevicePool.Region cublasWorkspace;
+
+    /**
+     * cuBLAS's workspace, given to it with cublasSetWorkspace so that captured GEMMs allocate nothing: 32 MiB, the
+     * size the cuBLAS API reference recommends for Hopper (4 MiB for earlier GPUs), on every GPU.
+     */
+    public static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
 
     /** Bytes of one CIFAR-10 image in device memory (uint8, 3 x 32 x 32). */
     public static final int IMAGE_BYTES = 3 * 32 * 32;
@@ -89,9 +96,13 @@ public final class MemoryPlan {
         testImages = pool.add("test images", (long) testCount * IMAGE_BYTES);
         testLabels = pool.add("test labels", testCount);
         workspace = pool.add("cudnn workspace", workspaceBytes);
+        cublasWorkspace = pool.add("cublas workspace", CUBLAS_WORKSPACE_BYTES);
     }
 
-    /** The regions in five groups, for reports: {parameters and optimizer, activations, gradients of activations, dataset, workspace and small buffers}. */
+    /**
+     * The regions in five groups, for reports: {parameters and optimizer, activations, gradients of activations,
+     * dataset, the cuDNN and cuBLAS workspaces}.
+     */
     public long[] groupBytes() {
         long paramsAndOpt = params.bytes() + grads.bytes() + adamM.bytes() + adamV.bytes() + adamState.bytes();
         long acts = 0;
@@ -101,7 +112,7 @@ public final class MemoryPlan {
         long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes();
         long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes()
                 + crop.bytes() + flip.bytes();
-        return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes()};
+        return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes() + cublasWorkspace.bytes()};
     }
 
     public long totalBytes() {

@@ -82,6 +82,21 @@ class SimDeviceTest {
         }
     }
 
+    /** cublasSetWorkspace as cuBLAS defines it: 256-byte aligned, inside an allocation, reset by cublasSetStream. */
+    @Test
+    void cublasWorkspaceIsCheckedAndResetBySetStream() {
+        try (SimDevice d = new SimDevice()) {
+            Stream s = d.streams().createStream();
+            DevicePtr w = d.memory().alloc(1 << 16);
+            assertStatus("CUBLAS_STATUS_INVALID_VALUE", () -> d.blas().setWorkspace(w.plus(4), 1024));
+            assertStatus("CUDA_ERROR_ILLEGAL_ADDRESS", () -> d.blas().setWorkspace(w, 1 << 20));
+            d.blas().setWorkspace(w.plus(256), 4096);
+            assertEquals(4096, d.blas().workspaceBytes());
+            d.blas().setStream(s);
+            assertEquals(0, d.blas().workspaceBytes(), "cublasSetStream resets the workspace");
+        }
+    }
+
     @Test
     void failedCallsAreCountedAndCloseEndsTheContext() {
         SimDevice d = new SimDevice(1024);
