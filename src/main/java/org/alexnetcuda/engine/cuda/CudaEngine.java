@@ -114,9 +114,15 @@ public final class CudaEngine implements Engine {
             forwardRanges.add(spec.layers().get(i).name() + " forward");
             backwardRanges.add(spec.layers().get(i).name() + " backward");
         }
+        // Every batch size the datasets will produce (the full one and the last partial batch of each set) is
+        // prepared here, before the pool is planned: algorithm searches (cudnnFind*) then run before training,
+        // never mid-epoch, and the workspace covers all of them.
         long workspace = 0;
-        for (CudaLayer l : layers) {
-            workspace = Math.max(workspace, l.prepare(maxBatch, workspaceLimit));
+        for (int n : java.util.stream.IntStream.of(maxBatch, trainCount % maxBatch, testCount % maxBatch)
+                .filter(n -> n > 0).distinct().toArray()) {
+            for (CudaLayer l : layers) {
+                workspace = Math.max(workspace, l.prepare(n, workspaceLimit));
+            }
         }
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment());
         this.pool = allocate(workspace);
