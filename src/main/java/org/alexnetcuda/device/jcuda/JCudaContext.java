@@ -22,7 +22,7 @@ final class JCudaContext {
     private final CUdevice device;
     private final CUcontext context;
     private final ThreadLocal<Boolean> currentHere = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private boolean released;
+    private volatile boolean released;
 
     private JCudaContext(int ordinal, CUdevice device, CUcontext context) {
         this.ordinal = ordinal;
@@ -30,23 +30,41 @@ final class JCudaContext {
         this.context = context;
     }
 
-    /** cuInit, cuDeviceGet, cuDevicePrimaryCtxRetain, and makes it current on the calling thread. */
-    static JCudaContext retainPrimary(int ordinal) {
-        // Statuses are checked by Check; JCuda's exceptions would bypass the naming done there.
-        JCudaDriver.setExceptionsEnabled(false);
-        Check.cu(JCudaDriver.cuInit(0), "cuInit", null);
-        CUdevice device = new CUdevice();
-        Check.cu(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet", "device " + ordinal);
-        CUcontext context = new CUcontext();
-        Check.cu(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain",
-                "device " + ordinal);
-        JCudaContext c = new JCudaContext(ordinal, device, context);
+    /**
+     * The primary contexts this process has retained, by ordinal: retained once and kept until the process ends.
+     * Releasing the last retain resets the primary context, and the CUDA runtime under cuBLAS and cuDNN may still
+     * hold state for it, so a second device opened later in the same process (the GPU test suite opens one per
+     * test) must find the same context alive rather than a reset one.
+     */
+    private static final java.util.Map<Integer, CUcontext[]> RETAINED = new java.util.HashMap<>();
+    private static final java.util.Map<Integer, CUdevice> DEVICES = new java.util.HashMap<>();
+
+    /** cuInit, cuDeviceGet, cuDevicePrimaryCtxRetain (once per process), and makes it current on the calling thread. */
+    static synchronized JCudaContext retainPrimary(int ordinal) {
+        CUcontext[] held = RETAINED.get(ordinal);
+        if (held == null) {
+            // Statuses are checked by Check; JCuda's exceptions would bypass the naming done there.
+            JCudaDriver.setExceptionsEnabled(false);
+            Check.cu(JCudaDriver.cuInit(0), "cuInit", null);
+            CUdevice device = new CUdevice();
+            Check.cu(JCudaDriver.cuDeviceGet(device, ordinal), "cuDeviceGet", "device " + ordinal);
+            CUcontext context = new CUcontext();
+            Check.cu(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain",
+                    "device " + ordinal);
+            held = new CUcontext[] {context};
+            RETAINED.put(ordinal, held);
+            DEVICES.put(ordinal, device);
+        }
+        JCudaContext c = new JCudaContext(ordinal, DEVICES.get(ordinal), held[0]);
         c.enter();
         return c;
     }
 
     /** Makes the primary context current on this thread unless it already is (cuCtxSetCurrent). */
     void enter() {
+        if (released) {
+            throw new IllegalStateException("device " + ordinal + " was closed; open a new one");
+        }
         if (!currentHere.get()) {
             Check.cu(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent", "device " + ordinal);
             currentHere.set(Boolean.TRUE);
@@ -62,13 +80,10 @@ final class JCudaContext {
     }
 
     /**
-     * cuDevicePrimaryCtxRelease: the context is destroyed when the last retain is released (the runtime, that
-     * cuBLAS and cuDNN use, holds its own retain).
+     * Marks this device's use of the context as over. The process keeps its retain (see {@link #RETAINED}); the
+     * driver releases it when the process exits, as it does the CUDA runtime's.
      */
     synchronized void release() {
-        if (!released) {
-            released = true;
-            Check.cu(JCudaDriver.cuDevicePrimaryCtxRelease(device), "cuDevicePrimaryCtxRelease", "device " + ordinal);
-        }
+        released = true;
     }
 }
