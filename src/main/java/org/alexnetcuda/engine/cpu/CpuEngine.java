@@ -98,7 +98,7 @@ public final class CpuEngine implements Engine {
         evalCorrect += r.correct();
         evalSamples += count;
         for (int i = 0; i < count; i++) {
-            confusion[labels[i]][argmax(logits.data, i * classes, classes)]++;
+            confusion[labels[i]][SoftmaxCrossEntropy.argmax(logits.data, i * classes, classes)]++;
         }
     }
 
@@ -111,17 +111,6 @@ public final class CpuEngine implements Engine {
         Tensor x = net.input(count);
         Preprocessing.fillBatch(test, order, from, count, spec.inputSize(), null, x.data);
         return net.forward(Pass.EVAL);
-    }
-
-    /** Index of the first maximum, as torch.argmax. */
-    static int argmax(float[] a, int offset, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (a[offset + j] > a[offset + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     @Override

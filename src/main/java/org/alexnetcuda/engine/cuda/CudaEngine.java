@@ -302,12 +302,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void evalBatch(int[] order, int from, int count) {
-        checkBatch(count, testCount, from);
-        for (int k = 0; order != null && k < count; k++) {
-            if (order[from + k] != from + k) {
-                throw new IllegalArgumentException("the GPU engine evaluates the test set in file order");
-            }
-        }
+        checkTestBatch(order, from, count);
         prof.push("eval batch");
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
         if (count == maxBatch && useGraphs && evalWarm) {
@@ -321,6 +316,19 @@ public final class CudaEngine implements Engine {
             enqueueEvalBatch(count);
         }
         prof.pop();
+    }
+
+    /**
+     * A test-set batch: the data kernel reads the test set in file order (no permutation), so order must be null
+     * or the identity over the batch.
+     */
+    private void checkTestBatch(int[] order, int from, int count) {
+        checkBatch(count, testCount, from);
+        for (int k = 0; order != null && k < count; k++) {
+            if (order[from + k] != from + k) {
+                throw new IllegalArgumentException("the GPU engine reads the test set in file order");
+            }
+        }
     }
 
     private void checkBatch(int count, int size, int from) {
@@ -573,12 +581,7 @@ public final class CudaEngine implements Engine {
     /** Eval-mode logits of the engine's test samples from .. from+count (file order), eagerly; totals untouched. */
     @Override
     public float[] logits(int[] order, int from, int count) {
-        checkBatch(count, testCount, from);
-        for (int k = 0; order != null && k < count; k++) {
-            if (order[from + k] != from + k) {
-                throw new IllegalArgumentException("the GPU engine reads the test set in file order");
-            }
-        }
+        checkTestBatch(order, from, count);
         prepareBatchSize(count);
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
