@@ -1,6 +1,7 @@
 package org.alexnetcuda.device;
 
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.StorageFormat;
 
 /**
  * The cuBLAS calls of the fully connected layers, column-major as cuBLAS is (a row-major R x C matrix is the
@@ -36,4 +37,13 @@ public interface Blas {
     /** cublasSgemv: y = alpha * op(A) * x + beta * y, A m x n. */
     void sgemv(Op trans, int m, int n, float alpha, DevicePtr a, int lda, DevicePtr x, int incx, float beta,
                DevicePtr y, int incy);
+
+    /**
+     * cublasGemmEx with A, B and C all of {@code type} (CUDA_R_32F, CUDA_R_16F or CUDA_R_16BF), compute type
+     * CUBLAS_COMPUTE_32F (FP32 accumulation; alpha and beta host floats) and CUBLAS_GEMM_DEFAULT: C = alpha * op(A)
+     * * op(B) + beta * C, op(A) m x k, op(B) k x n, C m x n. With 16-bit types cuBLAS uses tensor cores; the result
+     * is rounded to {@code type} once, when stored.
+     */
+    void gemm(StorageFormat type, Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda,
+              DevicePtr b, int ldb, float beta, DevicePtr c, int ldc);
 }

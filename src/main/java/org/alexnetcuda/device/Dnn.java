@@ -8,11 +8,14 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.Handles.TensorDesc;
+import org.alexnetcuda.engine.StorageFormat;
 
 /**
  * The cuDNN calls of convolution, pooling and LRN, each a one-to-one image of the cuDNN function named in its
- * comment. Tensors are float NCHW, fully packed; every call blends y = alpha * result + beta * y; alpha and beta
- * are host values. A workspace smaller than the size asked for is CUDNN_STATUS_BAD_PARAM.
+ * comment. Tensors are NCHW, fully packed, of the element type their descriptor names (FLOAT unless made with a
+ * {@link StorageFormat}: HALF or BFLOAT16 for mixed precision); every call blends y = alpha * result + beta * y,
+ * computed in FP32; alpha and beta are host floats (cuDNN takes float scaling factors for HALF and BFLOAT16 tensors
+ * too). A workspace smaller than the size asked for is CUDNN_STATUS_BAD_PARAM.
  */
 public interface Dnn {
 
@@ -30,16 +33,29 @@ public interface Dnn {
     void setStream(Stream stream);
 
     /** cudnnCreateTensorDescriptor + cudnnSetTensor4dDescriptor(NCHW, FLOAT). */
-    TensorDesc tensor(int n, int c, int h, int w);
+    default TensorDesc tensor(int n, int c, int h, int w) {
+        return tensor(n, c, h, w, StorageFormat.F32);
+    }
+
+    /** cudnnCreateTensorDescriptor + cudnnSetTensor4dDescriptor(NCHW, FLOAT, HALF or BFLOAT16). */
+    TensorDesc tensor(int n, int c, int h, int w, StorageFormat type);
 
     /** cudnnCreateFilterDescriptor + cudnnSetFilter4dDescriptor(FLOAT, NCHW): k output, c input channels. */
-    FilterDesc filter(int k, int c, int h, int w);
+    default FilterDesc filter(int k, int c, int h, int w) {
+        return filter(k, c, h, w, StorageFormat.F32);
+    }
+
+    /** cudnnCreateFilterDescriptor + cudnnSetFilter4dDescriptor(FLOAT, HALF or BFLOAT16; NCHW). */
+    FilterDesc filter(int k, int c, int h, int w, StorageFormat type);
 
     /**
      * cudnnCreateConvolutionDescriptor + cudnnSetConvolution2dDescriptor(pad, stride, dilation 1,
-     * CROSS_CORRELATION, FLOAT) + cudnnSetConvolutionMathType (tensor ops when {@code tf32}).
+     * CROSS_CORRELATION, compute type FLOAT) + cudnnSetConvolutionMathType: CUDNN_TENSOR_OP_MATH when
+     * {@code tensorOps} (TF32 on FLOAT tensors, FP16/BF16 tensor cores on 16-bit ones), CUDNN_FMA_MATH otherwise.
+     * The compute type is FLOAT for every tensor type (cuDNN's PSEUDO_HALF and PSEUDO_BFLOAT16 configurations,
+     * as PyTorch's), so products accumulate in FP32. The convolution's tensors and filter must share one type.
      */
-    ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32);
+    ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tensorOps);
 
     /**
      * cudnnCreatePoolingDescriptor + cudnnSetPooling2dDescriptor(mode, PROPAGATE_NAN, window, pad, stride): a NaN in

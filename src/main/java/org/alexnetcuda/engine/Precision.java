@@ -13,22 +13,48 @@ import java.util.Locale;
  * <li>{@link #TF32}: TF32 tensor cores for convolutions (CUDNN_TENSOR_OP_MATH) and GEMMs
  *     (CUBLAS_TF32_TENSOR_OP_MATH): inputs rounded to a 10-bit mantissa, FP32 accumulation, as PyTorch with
  *     {@code allow_tf32 = True}.</li>
+ * <li>{@link #FP16} and {@link #BF16}: mixed precision. Activations, their gradients, the weights the layers read
+ *     (a 16-bit copy of the FP32 master weights, refreshed by Adam) and the weight gradients are 16-bit; cuDNN and
+ *     cuBLAS compute in FP32 on tensor cores (the convolution descriptor's compute type is FLOAT, cublasGemmEx with
+ *     CUBLAS_COMPUTE_32F); the loss, Adam's moments and the master weights stay FP32, as with PyTorch's autocast.
+ *     FP16 also scales the loss dynamically (as torch.cuda.amp.GradScaler: initial scale 2^16, halved and the step
+ *     skipped when a gradient is not finite, doubled after 2000 good steps); BF16, with FP32's range, does not.</li>
  * </ul>
- * Mixed precision (BF16/FP16 storage) is not implemented; {@link #parse} says so.
  */
 public enum Precision {
-    FP32("fp32", "strict FP32 (FMA-only convolutions, cuBLAS default math)"),
-    TF32("tf32", "TF32 tensor cores in convolutions and GEMMs, FP32 storage and accumulation");
+    FP32("fp32", "strict FP32 (FMA-only convolutions, cuBLAS default math)", StorageFormat.F32),
+    TF32("tf32", "TF32 tensor cores in convolutions and GEMMs, FP32 storage and accumulation", StorageFormat.F32),
+    FP16("fp16", "mixed precision: FP16 activations and weights on tensor cores, FP32 master weights and Adam, "
+            + "dynamic loss scaling", StorageFormat.F16),
+    BF16("bf16", "mixed precision: BF16 activations and weights on tensor cores, FP32 master weights and Adam",
+            StorageFormat.BF16);
 
     private final String option;
     private final String description;
+    private final StorageFormat storage;
 
-    Precision(String option, String description) {
+    Precision(String option, String description, StorageFormat storage) {
         this.option = option;
         this.description = description;
+        this.storage = storage;
     }
 
-    /** The spelling of --precision and of checkpoints: "fp32", "tf32". */
+    /** How activations, layer weights and gradients are stored: F32 for fp32/tf32, 16-bit for mixed precision. */
+    public StorageFormat storage() {
+        return storage;
+    }
+
+    /** Whether convolutions and GEMMs may use tensor cores (every mode but strict fp32). */
+    public boolean tensorOps() {
+        return this != FP32;
+    }
+
+    /** Whether the loss is scaled dynamically and steps with non-finite gradients are skipped (fp16). */
+    public boolean lossScaling() {
+        return this == FP16;
+    }
+
+    /** The spelling of --precision and of checkpoints: "fp32", "tf32", "fp16", "bf16". */
     public String option() {
         return option;
     }
@@ -46,11 +72,7 @@ public enum Precision {
                 return p;
             }
         }
-        if (v.equals("bf16") || v.equals("fp16") || v.equals("amp") || v.equals("mixed")) {
-            throw new IllegalArgumentException("--precision " + v + " is not supported yet (mixed precision is planned); "
-                    + "use fp32 or tf32");
-        }
-        throw new IllegalArgumentException("--precision must be fp32 or tf32 (got '" + s + "')");
+        throw new IllegalArgumentException("--precision must be fp32, tf32, fp16 or bf16 (got '" + s + "')");
     }
 
     @Override
