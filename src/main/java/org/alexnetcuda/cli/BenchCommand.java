@@ -37,8 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
     PrecisionOption precision;
 
     @Option(names = "--peak-tflops", paramLabel = "TFLOPS",
-            description = "Peak the per-layer floors are computed against (default: the H100 SXM's, 67 for fp32 and 495 "
-                    + "for tf32 (dense), from NVIDIA's datasheet).")
+            description = "Peak the per-layer floors are computed against (default: the H100 SXM's, 67 for fp32, 495 "
+                    + "for tf32 and 989 for fp16 and bf16 (dense), from NVIDIA's datasheet).")
     Double peakTflops;
 
     @Mixin

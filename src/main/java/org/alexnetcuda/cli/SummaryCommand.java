@@ -32,6 +32,9 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Also list every region of the CUDA engine's device pool with its offset.")
     boolean plan;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Override
     public Integer call() {
         if (batchSize < 1) {
@@ -39,9 +42,10 @@ public final class SummaryCommand implements Callable<Integer> {
         }
         NetworkSpec spec = model.network();
         System.out.print(table(spec, batchSize));
-        MemoryEstimate mem = new MemoryEstimate(spec, batchSize, datasetImages, MemoryEstimate.DEFAULT_WORKSPACE);
+        var act = precision.value().storage();
+        MemoryEstimate mem = new MemoryEstimate(spec, batchSize, datasetImages, MemoryEstimate.DEFAULT_WORKSPACE, act);
         System.out.println();
-        System.out.println("Device memory for a training step at batch " + batchSize
+        System.out.println("Device memory for a training step at batch " + batchSize + " in " + precision.value()
                 + ": the CUDA engine's pool, one allocation (cuDNN workspace at its budget):");
         for (Map.Entry<String, Long> e : mem.parts().entrySet()) {
             System.out.printf("  %-46s %14s%n", e.getKey(), MemoryEstimate.mib(e.getValue()));
@@ -50,7 +54,8 @@ public final class SummaryCommand implements Callable<Integer> {
         if (plan) {
             System.out.println();
             System.out.printf("  %-28s %16s %16s%n", "region", "offset", "bytes");
-            MemoryPlan p = new MemoryPlan(spec, batchSize, Math.toIntExact(datasetImages), 0, MemoryEstimate.DEFAULT_WORKSPACE);
+            MemoryPlan p = new MemoryPlan(spec, batchSize, Math.toIntExact(datasetImages), 0,
+                    MemoryEstimate.DEFAULT_WORKSPACE, false, act);
             for (DevicePool.Region r : p.pool.regions()) {
                 System.out.printf("  %-28s %,16d %,16d%n", r.name(), r.offset(), r.bytes());
             }

@@ -3,6 +3,7 @@ package org.alexnetcuda.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cuda.MemoryPlan;
 
 /**
@@ -18,7 +19,12 @@ public final class MemoryEstimate {
     private final long total;
 
     public MemoryEstimate(NetworkSpec spec, int batch, long datasetImages, long workspaceBytes) {
-        MemoryPlan plan = new MemoryPlan(spec, batch, Math.toIntExact(datasetImages), 0, workspaceBytes);
+        this(spec, batch, datasetImages, workspaceBytes, StorageFormat.F32);
+    }
+
+    /** The plan with activations, layer weights and gradients stored as {@code act} (16-bit: mixed precision). */
+    public MemoryEstimate(NetworkSpec spec, int batch, long datasetImages, long workspaceBytes, StorageFormat act) {
+        MemoryPlan plan = new MemoryPlan(spec, batch, Math.toIntExact(datasetImages), 0, workspaceBytes, false, act);
         long[] g = plan.groupBytes();
         parts.put("parameters, gradients, Adam m and v", g[0]);
         parts.put("activations (input and every layer output)", g[1]);

@@ -20,6 +20,8 @@ public final class FlopFloor {
     public static final double H100_FP32_TFLOPS = 67;
     /** H100 SXM TF32 tensor cores, dense. */
     public static final double H100_TF32_TFLOPS = 495;
+    /** H100 SXM FP16 and BF16 tensor cores with FP32 accumulation, dense. */
+    public static final double H100_HALF_TFLOPS = 989;
 
     /** One layer's FLOPs for the batch, floors and gaps, per pass. */
     public record Layer(String name, double forwardGflop, double backwardGflop, double forwardFloorMs,
@@ -66,12 +68,21 @@ public final class FlopFloor {
 
     /** The default --peak-tflops of a precision (the H100 SXM's). */
     public static double defaultPeak(Precision p) {
-        return p == Precision.TF32 ? H100_TF32_TFLOPS : H100_FP32_TFLOPS;
+        return switch (p) {
+            case FP32 -> H100_FP32_TFLOPS;
+            case TF32 -> H100_TF32_TFLOPS;
+            case FP16, BF16 -> H100_HALF_TFLOPS;
+        };
     }
 
     /** Where a default peak comes from, for the report. */
     public static String defaultPeakSource(Precision p) {
-        return "H100 SXM " + (p == Precision.TF32 ? "TF32 tensor cores, dense" : "FP32") + " (NVIDIA datasheet)";
+        return "H100 SXM " + switch (p) {
+            case FP32 -> "FP32";
+            case TF32 -> "TF32 tensor cores, dense";
+            case FP16 -> "FP16 tensor cores, dense";
+            case BF16 -> "BF16 tensor cores, dense";
+        } + " (NVIDIA datasheet)";
     }
 
     private double floorMs(double gflop) {

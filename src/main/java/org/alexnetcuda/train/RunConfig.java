@@ -27,7 +27,7 @@ import org.alexnetcuda.model.NetworkSpec;
  * @param weightDecay     Adam's L2 weight decay
  * @param augment         random crop and flip
  * @param deterministic   deterministic GPU algorithms
- * @param precision       the math of convolutions and GEMMs (fp32 or tf32); a resumed run may change it (the
+ * @param precision       fp32, tf32, fp16 or bf16; a resumed run may change it (the master
  *                        weights and Adam's moments are FP32 either way), but then it is no longer bit for bit
  *                        the uninterrupted run
  * @param device          "cpu", "sim" or "gpu"
@@ -204,7 +204,7 @@ public record RunConfig(ModelConfig model, AlexNet.Widths widths, DataConfig dat
             precision = Precision.parse(string(e, "precision"));
         } catch (IllegalArgumentException bad) {
             throw new IllegalArgumentException("engine.precision is '" + string(e, "precision")
-                    + "'; this build trains in fp32 or tf32");
+                    + "'; this build trains in fp32, tf32, fp16 or bf16");
         }
         JsonObject c = object(root, "checkpoints");
         return new RunConfig(model, widths, data, training, float32(o, "lr"), float32(o, "weight_decay"),

@@ -31,7 +31,9 @@ public final class RunReport {
         }
         out.printf(ROW, "device", device);
         out.printf(ROW, "precision", c.precision() + " (" + c.precision().description()
-                + (c.device().equals("sim") && c.precision() != org.alexnetcuda.engine.Precision.FP32
+                + (!c.device().equals("sim") ? "" : c.precision().storage().isHalf()
+                ? "; the simulator stores 16-bit tensors exactly and computes in FP32"
+                : c.precision() != org.alexnetcuda.engine.Precision.FP32
                 ? "; the simulator records the math modes and computes in FP32" : "") + ")");
         out.printf(ROW, "deterministic", c.deterministic() ? "yes (deterministic GPU algorithms)"
                 : c.device().equals("cpu") ? "yes (the CPU engine always is)" : "no (fastest GPU algorithms)");
@@ -50,7 +52,7 @@ public final class RunReport {
         out.printf(ROW, "checkpoints", "every epoch" + (c.checkpointEvery() > 0 ? " and every " + c.checkpointEvery()
                 + " steps" : "") + ", keeping the last " + c.keep());
         MemoryEstimate mem = new MemoryEstimate(spec, t.batchSize(), d.trainImages() + (long) d.testImages(),
-                MemoryEstimate.DEFAULT_WORKSPACE);
+                MemoryEstimate.DEFAULT_WORKSPACE, c.precision().storage());
         out.printf(ROW, "memory plan", "device memory for batch " + t.batchSize() + " (estimate): " + MemoryEstimate.mib(mem.total()));
         for (Map.Entry<String, Long> e : mem.parts().entrySet()) {
             out.printf("  %-18s   %-46s %12s%n", "", e.getKey(), MemoryEstimate.mib(e.getValue()));

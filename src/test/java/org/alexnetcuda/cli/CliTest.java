@@ -56,7 +56,7 @@ class CliTest {
         assertTrue(r.out().contains("(64,96,55,55)"), r.out());
         assertTrue(r.out().contains("58,322,314"), r.out());
         assertTrue(r.out().contains("(64,256,6,6)"), r.out());
-        assertTrue(r.out().contains("Device memory for a training step at batch 64"), r.out());
+        assertTrue(r.out().contains("Device memory for a training step at batch 64 in fp32"), r.out());
         Run plan = run("summary", "--plan");
         assertTrue(plan.out().contains("cudnn workspace"), plan.out());
         assertTrue(plan.out().contains("adam m"), plan.out());

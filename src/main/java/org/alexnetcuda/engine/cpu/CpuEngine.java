@@ -20,7 +20,7 @@ import org.alexnetcuda.model.NetworkSpec;
 public final class CpuEngine implements Engine {
     /** Why another precision is refused: TF32 is a property of GPU tensor cores, not something to emulate here. */
     public static final String CPU_PRECISION = "the CPU engine computes in fp32 only; use --precision fp32, or "
-            + "--device gpu (or sim) for tf32";
+            + "--device gpu (or sim) for tf32, fp16 or bf16";
 
     private final EngineConfig config;
     private final NetworkSpec spec;

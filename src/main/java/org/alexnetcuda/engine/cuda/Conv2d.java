@@ -45,9 +45,9 @@ final class Conv2d implements CudaLayer {
         this.weight = weight;
         this.bias = bias;
         Dnn dnn = ctx.device.dnn();
-        this.wDesc = dnn.filter(out.c(), in.c(), kernel, kernel);
-        this.bDesc = dnn.tensor(1, out.c(), 1, 1);
-        this.convDesc = dnn.convolution(pad, pad, stride, stride, ctx.tf32);
+        this.wDesc = dnn.filter(out.c(), in.c(), kernel, kernel, ctx.act);
+        this.bDesc = dnn.tensor(1, out.c(), 1, 1, ctx.act);
+        this.convDesc = dnn.convolution(pad, pad, stride, stride, ctx.tensorOps);
     }
 
     @Override
@@ -62,8 +62,8 @@ final class Conv2d implements CudaLayer {
             return p.workspace;
         }
         Dnn dnn = ctx.device.dnn();
-        TensorDesc x = dnn.tensor(n, in.c(), in.h(), in.w());
-        TensorDesc y = dnn.tensor(n, out.c(), out.h(), out.w());
+        TensorDesc x = dnn.tensor(n, in.c(), in.h(), in.w(), ctx.act);
+        TensorDesc y = dnn.tensor(n, out.c(), out.h(), out.w(), ctx.act);
         int[] dims = dnn.convolutionOutputDim(convDesc, x, wDesc);
         if (dims[0] != n || dims[1] != out.c() || dims[2] != out.h() || dims[3] != out.w()) {
             throw new IllegalStateException(name + ": cuDNN output " + java.util.Arrays.toString(dims) + " differs from "

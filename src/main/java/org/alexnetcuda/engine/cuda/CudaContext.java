@@ -5,17 +5,22 @@ import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DataKernels;
 import org.alexnetcuda.kernels.DropoutKernels;
 import org.alexnetcuda.kernels.LinearKernels;
+import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 
 /**
- * What every GPU layer shares: the device, the one stream all work goes to, our kernel launchers, and the pool
- * pointers fixed once the pool is allocated (parameters, gradients, the cuDNN workspace, Adam's device state whose
- * step counter also drives the dropout masks).
+ * What every GPU layer shares: the device, the one stream all work goes to, our kernel launchers, the precision,
+ * and the pool pointers fixed once the pool is allocated (the weights the layers read, gradients, the cuDNN
+ * workspace, Adam's device state whose step counter also drives the dropout masks).
+ *
+ * <p>Under mixed precision ({@link #act} 16-bit) the layers read a 16-bit copy of the FP32 master weights and write
+ * 16-bit gradients; {@link #param} and {@link #grad} point into those, so a layer is the same code in every mode.
  */
 public final class CudaContext {
     final Device device;
@@ -26,10 +31,16 @@ public final class CudaContext {
     final SoftmaxCrossEntropyKernels loss;
     final AdamKernels adam;
     final DataKernels data;
+    final MixedPrecisionKernels mixed;
     final boolean deterministic;
-    final boolean tf32;
+    /** Tensor cores in convolutions (cuDNN's CUDNN_TENSOR_OP_MATH): tf32, fp16, bf16. */
+    final boolean tensorOps;
+    /** How activations, their gradients, the layers' weights and the weight gradients are stored. */
+    final StorageFormat act;
 
+    /** The weights the layers read: the FP32 parameters, or their 16-bit copy under mixed precision. */
     DevicePtr params;
+    /** The gradient block, of {@link #act} elements. */
     DevicePtr grads;
     DevicePtr workspace;
     long workspaceBytes;
@@ -49,20 +60,28 @@ public final class CudaContext {
         this.loss = new SoftmaxCrossEntropyKernels(device.kernels());
         this.adam = new AdamKernels(device.kernels());
         this.data = new DataKernels(device.kernels());
+        this.mixed = new MixedPrecisionKernels(device.kernels());
         this.deterministic = deterministic;
-        this.tf32 = precision == Precision.TF32;
+        this.tensorOps = precision.tensorOps();
+        this.act = precision.storage();
         device.blas().setStream(stream);
-        device.blas().setMathMode(tf32 ? Blas.MathMode.TF32 : Blas.MathMode.DEFAULT);
+        // TF32 must be asked for; 16-bit GEMMs (cublasGemmEx) use tensor cores under the default math mode.
+        device.blas().setMathMode(precision == Precision.TF32 ? Blas.MathMode.TF32 : Blas.MathMode.DEFAULT);
         device.dnn().setStream(stream);
     }
 
-    /** Pointer to float element {@code offset} of the parameter block. */
+    /** Pointer to element {@code offset} of the weights the layers read. */
     DevicePtr param(int offset) {
-        return params.plusFloats(offset);
+        return params.plus((long) act.bytes() * offset);
     }
 
-    /** Pointer to float element {@code offset} of the gradient block. */
+    /** Pointer to element {@code offset} of the gradient block. */
     DevicePtr grad(int offset) {
-        return grads.plusFloats(offset);
+        return grads.plus((long) act.bytes() * offset);
+    }
+
+    /** Bytes of n activation elements. */
+    long actBytes(long n) {
+        return act.bytes() * n;
     }
 }

@@ -18,8 +18,10 @@ import org.alexnetcuda.engine.OutOfDeviceMemoryException;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.kernels.AdamKernels;
+import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
@@ -36,6 +38,13 @@ import org.alexnetcuda.profile.ProfileSteps;
  * captured has been initialised by an eager run. The host reads the totals only when asked.
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
+ *
+ * <p>Mixed precision (--precision fp16|bf16): the layers run on 16-bit activations and a 16-bit copy of the
+ * weights, and write 16-bit gradients; the logits are widened to FP32 for the loss, whose gradient is multiplied by
+ * the loss scale (fp16; 1 for bf16) as it is narrowed back; after backward, fp16 checks the gradients for
+ * infinities and NaNs, and Adam (skipping the whole step if any were found, as GradScaler does) unscales them,
+ * updates the FP32 master weights and moments, and writes the new 16-bit copy; the scale is then updated on the
+ * device. Every decision stays on the device, so mixed-precision steps are captured and replayed like the others.
  *
  * <p>Profiling ({@link #profile}): NVTX ranges around each step, each layer's forward and backward, the data step,
  * the loss and Adam, and a profiler window over chosen steps, which run eagerly so that the ranges enclose their
@@ -63,6 +72,9 @@ public final class CudaEngine implements Engine {
     private final MemoryPlan mem;
     private final int trainCount;
     private final int testCount;
+    /** The storage format of activations, layer weights and gradients (F32 unless mixed precision). */
+    private final StorageFormat act;
+    private final boolean mixed;
 
     private int[] uploadedOrder;
     private boolean identityOrderUploaded;
@@ -103,6 +115,8 @@ public final class CudaEngine implements Engine {
         this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
+        this.act = config.precision().storage();
+        this.mixed = act.isHalf();
         this.ctx = new CudaContext(device, config.deterministic(), config.precision());
         this.stream = ctx.stream;
 
@@ -124,7 +138,7 @@ public final class CudaEngine implements Engine {
                 workspace = Math.max(workspace, l.prepare(n, workspaceLimit));
             }
         }
-        this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment());
+        this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act);
         this.pool = allocate(workspace);
         bind();
         upload(initial, train, test);
@@ -154,7 +168,7 @@ public final class CudaEngine implements Engine {
         int hi = maxBatch;
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment()).totalBytes() <= free) {
+            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act).totalBytes() <= free) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -214,7 +228,7 @@ public final class CudaEngine implements Engine {
     }
 
     private void bind() {
-        ctx.params = ptr(mem.params);
+        ctx.params = ptr(mixed ? mem.paramsHalf : mem.params);
         ctx.grads = ptr(mem.grads);
         ctx.workspace = ptr(mem.workspace);
         ctx.workspaceBytes = mem.workspace.bytes();
@@ -226,6 +240,12 @@ public final class CudaEngine implements Engine {
     private void upload(ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
         DeviceMemory m = device.memory();
         m.copyToDevice(ptr(mem.params), initial.values, 0, paramCount, stream);
+        refreshHalfParameters();
+        if (mixed) {
+            float scale = config.precision().lossScaling() ? MixedPrecisionKernels.INIT_SCALE : 1f;
+            m.copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(scale, 0, 0), 0,
+                    MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
+        }
         m.setD32(ptr(mem.adamM), 0, paramCount, stream);
         m.setD32(ptr(mem.adamV), 0, paramCount, stream);
         m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, config.learningRate()), 0, AdamKernels.STATE_BYTES, stream);
@@ -421,7 +441,7 @@ public final class CudaEngine implements Engine {
      */
     private void enqueueTrainStep(int n, int from) {
         prof.push("zero gradients");
-        device.memory().setD32(ptr(mem.grads), 0, paramCount, stream);
+        zeroGradients();
         prof.pop();
         enqueueTrainData(n, from);
         forward(n, true);
@@ -441,18 +461,52 @@ public final class CudaEngine implements Engine {
         DevicePtr crop = config.augment() ? ptr(mem.crop).plus(8L * from) : null;
         DevicePtr flip = config.augment() ? ptr(mem.flip).plus(4L * from) : null;
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
-                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip);
+                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip, act);
         prof.pop();
     }
 
-    /** Softmax cross-entropy of the logits: dL/dlogits into the gradient buffer of the last layer, totals updated. */
+    /**
+     * Softmax cross-entropy of the logits: dL/dlogits into the gradient buffer of the last layer, totals updated.
+     * Under mixed precision the loss runs in FP32 on widened logits, and its gradient, times the loss scale, is
+     * narrowed into the last layer's 16-bit gradient.
+     */
     private void enqueueLoss(int n) {
         prof.push("loss");
         int last = layers.size();
-        ctx.loss.forwardBackward(stream, ptr(mem.activationGrads[last % 2]), ptr(mem.sampleLoss), ptr(mem.sampleCorrect),
-                ptr(mem.activations[last]), ptr(mem.labels), n, classes);
+        DevicePtr dlogits = ptr(mem.activationGrads[last % 2]);
+        DevicePtr logits = floatLogits(n);
+        ctx.loss.forwardBackward(stream, mixed ? ptr(mem.logitGradsFloat) : dlogits, ptr(mem.sampleLoss),
+                ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
+        if (mixed) {
+            ctx.mixed.toHalfScaled(stream, dlogits, ptr(mem.logitGradsFloat), n * classes, ptr(mem.lossScale), act);
+        }
         ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
         prof.pop();
+    }
+
+    /** The last layer's output as FP32: itself, or under mixed precision its widened copy. */
+    private DevicePtr floatLogits(int n) {
+        DevicePtr logits = ptr(mem.activations[layers.size()]);
+        if (!mixed) {
+            return logits;
+        }
+        ctx.mixed.toFloat(stream, ptr(mem.logitsFloat), logits, n * classes, act);
+        return ptr(mem.logitsFloat);
+    }
+
+    /** One memset over the gradient block (whole words in every format, see MemoryPlan). */
+    private void zeroGradients() {
+        device.memory().setD32(ptr(mem.grads), 0, mem.grads.bytes() / 4, stream);
+    }
+
+    /**
+     * Under mixed precision the layers' 16-bit weights are rewritten from the FP32 master weights (after an upload;
+     * Adam keeps them current during training).
+     */
+    private void refreshHalfParameters() {
+        if (mixed) {
+            ctx.mixed.toHalf(stream, ptr(mem.paramsHalf), ptr(mem.params), paramCount, act);
+        }
     }
 
     /** Layer i backward: dy and dx alternate between the two activation-gradient buffers; no dx for the first layer. */
@@ -466,19 +520,31 @@ public final class CudaEngine implements Engine {
 
     private void enqueueAdam() {
         prof.push("adam");
-        ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
-                paramCount, adamHyper);
+        if (!mixed) {
+            ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
+                    paramCount, adamHyper);
+        } else {
+            boolean scaling = config.precision().lossScaling();
+            if (scaling) {
+                ctx.mixed.checkFinite(stream, ptr(mem.grads), paramCount, ptr(mem.lossScale), act);
+            }
+            ctx.adam.stepMixed(stream, ptr(mem.adamState), ptr(mem.lossScale), ptr(mem.params), ptr(mem.paramsHalf),
+                    ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV), paramCount, adamHyper, act);
+            if (scaling) {
+                ctx.mixed.updateScale(stream, ptr(mem.lossScale));
+            }
+        }
         prof.pop();
     }
 
     private void enqueueEvalBatch(int n) {
         prof.push("data");
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
-                testCount, null, ptr(mem.batchStart), n, spec.inputSize(), null, null);
+                testCount, null, ptr(mem.batchStart), n, spec.inputSize(), null, null, act);
         prof.pop();
         forward(n, false);
         prof.push("loss");
-        DevicePtr logits = ptr(mem.activations[layers.size()]);
+        DevicePtr logits = floatLogits(n);
         ctx.loss.forwardBackward(stream, null, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
         ctx.loss.accumulate(stream, ptr(mem.evalTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
         ctx.loss.confusion(stream, ptr(mem.confusion), logits, ptr(mem.labels), n, classes);
@@ -563,6 +629,21 @@ public final class CudaEngine implements Engine {
         return new OptimizerState(steps, m, v);
     }
 
+    /**
+     * The loss scale's device state {scale, good steps since the last change, skipped steps}; null unless fp16.
+     * Reading it waits for the queued steps.
+     */
+    public double[] lossScale() {
+        if (!config.precision().lossScaling()) {
+            return null;
+        }
+        int[] words = new int[MixedPrecisionKernels.LOSS_SCALE_BYTES / 4];
+        device.memory().copyToHost(words, 0, words.length, ptr(mem.lossScale), stream);
+        byte[] b = intsAsBytes(words);
+        return new double[] {MixedPrecisionKernels.decodeScale(b), MixedPrecisionKernels.decodeGoodSteps(b),
+                MixedPrecisionKernels.decodeSkipped(b)};
+    }
+
     /** The moments and the step count (Adam's device state, which also drives the dropout masks) are replaced. */
     @Override
     public void restoreOptimizerState(OptimizerState state) {
@@ -585,10 +666,10 @@ public final class CudaEngine implements Engine {
         prepareBatchSize(count);
         device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
         ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
-                testCount, null, ptr(mem.batchStart), count, spec.inputSize(), null, null);
+                testCount, null, ptr(mem.batchStart), count, spec.inputSize(), null, null, act);
         forward(count, false);
         float[] out = new float[count * classes];
-        device.memory().copyToHost(out, 0, out.length, ptr(mem.activations[layers.size()]), stream);
+        device.memory().copyToHost(out, 0, out.length, floatLogits(count), stream);
         return out;
     }
 
@@ -613,6 +694,7 @@ public final class CudaEngine implements Engine {
     @Override
     public void writeParameters(ParameterStore from) {
         device.memory().copyToDevice(ptr(mem.params), from.values, 0, paramCount, stream);
+        refreshHalfParameters();
         device.streams().synchronize(stream);
     }
 
@@ -668,7 +750,7 @@ public final class CudaEngine implements Engine {
             prepareBatchSize(n);
             for (int s = 0; s < repeats; s++) {
                 device.memory().setD32(ptr(mem.batchStart), 0, 1, stream);
-                device.memory().setD32(ptr(mem.grads), 0, paramCount, stream);
+                zeroGradients();
                 enqueueTrainData(n, 0);
                 streams.record(fwdEvents[0], stream);
                 for (int i = 0; i < count; i++) {
@@ -698,19 +780,42 @@ public final class CudaEngine implements Engine {
         return ms;
     }
 
-    /** The output of layer i after the last forward pass (tests compare it with the CPU engine). */
+    /** The output of layer i after the last forward pass, widened to FP32 (tests compare it with the CPU engine). */
     public float[] readActivation(int layer, int n) {
         Shape s = spec.outputShapes(n).get(layer);
-        float[] out = new float[Math.toIntExact(s.size())];
-        device.memory().copyToHost(out, 0, out.length, ptr(mem.activations[layer + 1]), stream);
+        return readElements(ptr(mem.activations[layer + 1]), Math.toIntExact(s.size()));
+    }
+
+    /**
+     * The gradient block after the last training step, widened to FP32 (tests compare it with the CPU engine); under
+     * fp16 still multiplied by the loss scale of that step.
+     */
+    public float[] readGradients() {
+        return readElements(ptr(mem.grads), paramCount);
+    }
+
+    /** count elements of the storage format at src, as floats. */
+    private float[] readElements(DevicePtr src, int count) {
+        float[] out = new float[count];
+        if (!mixed) {
+            device.memory().copyToHost(out, 0, count, src, stream);
+            return out;
+        }
+        // 16-bit elements read as whole words (regions are 256-byte aligned, so the last word is inside the pool)
+        int[] words = new int[(count + 1) / 2];
+        device.memory().copyToHost(words, 0, words.length, src, stream);
+        for (int i = 0; i < count; i++) {
+            out[i] = act.decode((short) (words[i / 2] >>> (16 * (i % 2))));
+        }
         return out;
     }
 
-    /** The gradient block after the last training step (tests compare it with the CPU engine). */
-    public float[] readGradients() {
-        float[] g = new float[paramCount];
-        device.memory().copyToHost(g, 0, paramCount, ptr(mem.grads), stream);
-        return g;
+    private static byte[] intsAsBytes(int[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i : v) {
+            b.putInt(i);
+        }
+        return b.array();
     }
 
     @Override

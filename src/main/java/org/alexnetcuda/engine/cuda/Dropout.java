@@ -21,14 +21,14 @@ final class Dropout extends ElementwiseLayer {
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
         if (training) {
-            ctx.dropout.forward(ctx.stream, y, x, elements(n), p, key, ctx.adamState);
+            ctx.dropout.forward(ctx.stream, y, x, elements(n), p, key, ctx.adamState, ctx.act);
         } else {
-            ctx.device.memory().copyDeviceToDevice(y, x, 4L * elements(n), ctx.stream);
+            ctx.device.memory().copyDeviceToDevice(y, x, ctx.actBytes(elements(n)), ctx.stream);
         }
     }
 
     @Override
     public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
-        ctx.dropout.backward(ctx.stream, dx, dy, elements(n), p, key, ctx.adamState);
+        ctx.dropout.backward(ctx.stream, dx, dy, elements(n), p, key, ctx.adamState, ctx.act);
     }
 }

@@ -11,13 +11,13 @@ final class Flatten extends ElementwiseLayer {
 
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
-        ctx.device.memory().copyDeviceToDevice(y, x, 4L * elements(n), ctx.stream);
+        ctx.device.memory().copyDeviceToDevice(y, x, ctx.actBytes(elements(n)), ctx.stream);
     }
 
     @Override
     public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
         if (dx != null) {
-            ctx.device.memory().copyDeviceToDevice(dx, dy, 4L * elements(n), ctx.stream);
+            ctx.device.memory().copyDeviceToDevice(dx, dy, ctx.actBytes(elements(n)), ctx.stream);
         }
     }
 }

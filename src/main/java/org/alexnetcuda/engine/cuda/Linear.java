@@ -18,7 +18,8 @@ import org.alexnetcuda.engine.Parameter;
  *   dX = dY W       sgemm(N, N, m=in,  n=N,   k=out, W, ld in,  dY, ld out, dX, ld in)
  * </pre>
  * The bias is added by cudnnAddTensor (1 x out x 1 x 1 onto N x out x 1 x 1); its gradient, the column sums of dY,
- * by our bias_grad_accumulate kernel.
+ * by our bias_grad_accumulate kernel. Under mixed precision the three products are cublasGemmEx on 16-bit matrices
+ * with FP32 accumulation, in the same arrangement.
  */
 final class Linear implements CudaLayer {
     private final String name;
@@ -37,7 +38,7 @@ final class Linear implements CudaLayer {
         this.out = out;
         this.weight = weight;
         this.bias = bias;
-        this.bDesc = ctx.device.dnn().tensor(1, out, 1, 1);
+        this.bDesc = ctx.device.dnn().tensor(1, out, 1, 1, ctx.act);
     }
 
     @Override
@@ -47,24 +48,33 @@ final class Linear implements CudaLayer {
 
     @Override
     public long prepare(int n, long workspaceLimit) {
-        yDescs.computeIfAbsent(n, k -> ctx.device.dnn().tensor(k, out, 1, 1));
+        yDescs.computeIfAbsent(n, k -> ctx.device.dnn().tensor(k, out, 1, 1, ctx.act));
         return 0;
     }
 
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
-        Blas blas = ctx.device.blas();
-        blas.sgemm(Op.T, Op.N, out, n, in, 1f, ctx.param(weight.offset()), in, x, in, 0f, y, out);
+        gemm(Op.T, Op.N, out, n, in, ctx.param(weight.offset()), in, x, in, 0f, y, out);
         ctx.device.dnn().addTensor(1f, bDesc, ctx.param(bias.offset()), 1f, yDescs.get(n), y);
     }
 
     @Override
     public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
-        Blas blas = ctx.device.blas();
-        blas.sgemm(Op.N, Op.T, in, out, n, 1f, x, in, dy, out, 1f, ctx.grad(weight.offset()), in);
-        ctx.linear.biasGradAccumulate(ctx.stream, ctx.grad(bias.offset()), dy, n, out);
+        gemm(Op.N, Op.T, in, out, n, x, in, dy, out, 1f, ctx.grad(weight.offset()), in);
+        ctx.linear.biasGradAccumulate(ctx.stream, ctx.grad(bias.offset()), dy, n, out, ctx.act);
         if (dx != null) {
-            blas.sgemm(Op.N, Op.N, in, n, out, 1f, ctx.param(weight.offset()), in, dy, out, 0f, dx, in);
+            gemm(Op.N, Op.N, in, n, out, ctx.param(weight.offset()), in, dy, out, 0f, dx, in);
+        }
+    }
+
+    /** C = op(A) op(B) + beta C (alpha 1): cublasSgemm in FP32 and TF32, cublasGemmEx on 16-bit storage. */
+    private void gemm(Op ta, Op tb, int m, int n, int k, DevicePtr a, int lda, DevicePtr b, int ldb, float beta,
+                      DevicePtr c, int ldc) {
+        Blas blas = ctx.device.blas();
+        if (ctx.act.isHalf()) {
+            blas.gemm(ctx.act, ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
+        } else {
+            blas.sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
         }
     }
 

@@ -33,7 +33,7 @@ final class LrnLayer implements CudaLayer {
 
     @Override
     public long prepare(int n, long workspaceLimit) {
-        descs.computeIfAbsent(n, k -> ctx.device.dnn().tensor(k, shape.c(), shape.h(), shape.w()));
+        descs.computeIfAbsent(n, k -> ctx.device.dnn().tensor(k, shape.c(), shape.h(), shape.w(), ctx.act));
         return 0;
     }
 

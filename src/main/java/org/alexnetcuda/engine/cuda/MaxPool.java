@@ -38,13 +38,13 @@ final class MaxPool implements CudaLayer {
     public long prepare(int n, long workspaceLimit) {
         descs.computeIfAbsent(n, k -> {
             Dnn dnn = ctx.device.dnn();
-            TensorDesc x = dnn.tensor(k, in.c(), in.h(), in.w());
+            TensorDesc x = dnn.tensor(k, in.c(), in.h(), in.w(), ctx.act);
             int[] dims = dnn.poolingOutputDim(pool, x);
             if (dims[2] != out.h() || dims[3] != out.w()) {
                 throw new IllegalStateException(name + ": cuDNN pooling output " + java.util.Arrays.toString(dims)
                         + " differs from " + out.withBatch(k));
             }
-            return new TensorDesc[] {x, dnn.tensor(k, out.c(), out.h(), out.w())};
+            return new TensorDesc[] {x, dnn.tensor(k, out.c(), out.h(), out.w(), ctx.act)};
         });
         return 0;
     }

@@ -3,18 +3,23 @@ package org.alexnetcuda.engine.cuda;
 import java.util.List;
 
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
+import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.NetworkSpec;
 
 /**
  * Every region of the CUDA engine's device pool for a network, a batch size and a dataset, in pool order:
  * <ul>
- * <li>parameters, gradients, Adam m and v: four blocks of P floats, each in state_dict order, so one memset
- *     zeroes the gradients and one Adam launch updates the model;</li>
- * <li>Adam's device state (step, learning rate, bias corrections);</li>
- * <li>the input batch and every layer's output at the largest batch, kept for backward;</li>
+ * <li>parameters, gradients, Adam m and v: four blocks of P elements, each in state_dict order, so one memset
+ *     zeroes the gradients and one Adam launch updates the model; under mixed precision also the 16-bit copy of
+ *     the parameters that the layers read, and the gradients are 16-bit;</li>
+ * <li>Adam's device state (step, learning rate, bias corrections), and under mixed precision the loss scale;</li>
+ * <li>the input batch and every layer's output at the largest batch, kept for backward (elements of the storage
+ *     format: 4 bytes, or 2 under mixed precision);</li>
  * <li>two activation-gradient buffers of the largest output (backward needs only dy and dx at a time);</li>
+ * <li>under mixed precision, FP32 copies of the logits and of their gradient, for the FP32 loss;</li>
  * <li>labels, per-sample loss and correctness, the train and eval totals, the confusion matrix;</li>
  * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch), and with
  *     --augment the epoch's crop offsets and flips;</li>
@@ -26,10 +31,14 @@ import org.alexnetcuda.model.NetworkSpec;
 public final class MemoryPlan {
     public final DevicePool.Plan pool = new DevicePool.Plan();
     final DevicePool.Region params;
+    final DevicePool.Region paramsHalf;
     final DevicePool.Region grads;
     final DevicePool.Region adamM;
     final DevicePool.Region adamV;
     final DevicePool.Region adamState;
+    final DevicePool.Region lossScale;
+    final DevicePool.Region logitsFloat;
+    final DevicePool.Region logitGradsFloat;
     final DevicePool.Region[] activations;
     final DevicePool.Region[] activationGrads;
     final DevicePool.Region labels;
@@ -64,23 +73,36 @@ public final class MemoryPlan {
 
     /** With {@code augment}, the epoch's crop offsets and flips, one per position of the epoch's order. */
     public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes, boolean augment) {
-        long pBytes = 4 * spec.parameterCount();
-        params = pool.add("parameters", pBytes);
-        grads = pool.add("gradients", pBytes);
-        adamM = pool.add("adam m", pBytes);
-        adamV = pool.add("adam v", pBytes);
+        this(spec, maxBatch, trainCount, testCount, workspaceBytes, augment, StorageFormat.F32);
+    }
+
+    /** With {@code act} 16-bit, the plan of mixed precision. */
+    public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes, boolean augment,
+                      StorageFormat act) {
+        long p = spec.parameterCount();
+        boolean half = act.isHalf();
+        int e = act.bytes();
+        int classes = spec.outputShape(1).c();
+        params = pool.add("parameters", 4 * p);
+        paramsHalf = pool.add("parameters, " + act.dtype() + " copy", half ? e * p : 0);
+        // whole 32-bit words, so that one cuMemsetD32 zeroes the block in any format
+        grads = pool.add("gradients", (e * p + 3) / 4 * 4);
+        adamM = pool.add("adam m", 4 * p);
+        adamV = pool.add("adam v", 4 * p);
         adamState = pool.add("adam state", AdamKernels.STATE_BYTES);
+        lossScale = pool.add("loss scale", half ? MixedPrecisionKernels.LOSS_SCALE_BYTES : 0);
         List<Shape> outs = spec.outputShapes(maxBatch);
         activations = new DevicePool.Region[outs.size() + 1];
-        activations[0] = pool.add("input", 4 * spec.inputShape(maxBatch).size());
+        activations[0] = pool.add("input", e * spec.inputShape(maxBatch).size());
         long largest = 0;
         for (int i = 0; i < outs.size(); i++) {
-            activations[i + 1] = pool.add(spec.layers().get(i).name(), 4 * outs.get(i).size());
+            activations[i + 1] = pool.add(spec.layers().get(i).name(), e * outs.get(i).size());
             largest = Math.max(largest, outs.get(i).size());
         }
-        activationGrads = new DevicePool.Region[] {pool.add("activation gradient A", 4 * largest),
-                pool.add("activation gradient B", 4 * largest)};
-        int classes = spec.outputShape(1).c();
+        activationGrads = new DevicePool.Region[] {pool.add("activation gradient A", e * largest),
+                pool.add("activation gradient B", e * largest)};
+        logitsFloat = pool.add("logits, float32", half ? 4L * maxBatch * classes : 0);
+        logitGradsFloat = pool.add("logit gradients, float32", half ? 4L * maxBatch * classes : 0);
         labels = pool.add("labels", 4L * maxBatch);
         sampleLoss = pool.add("sample loss", 8L * maxBatch);
         sampleCorrect = pool.add("sample correct", 4L * maxBatch);
@@ -104,12 +126,13 @@ public final class MemoryPlan {
      * dataset, the cuDNN and cuBLAS workspaces}.
      */
     public long[] groupBytes() {
-        long paramsAndOpt = params.bytes() + grads.bytes() + adamM.bytes() + adamV.bytes() + adamState.bytes();
-        long acts = 0;
+        long paramsAndOpt = params.bytes() + paramsHalf.bytes() + grads.bytes() + adamM.bytes() + adamV.bytes()
+                + adamState.bytes() + lossScale.bytes();
+        long acts = logitsFloat.bytes();
         for (DevicePool.Region r : activations) {
             acts += r.bytes();
         }
-        long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes();
+        long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes() + logitGradsFloat.bytes();
         long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes()
                 + crop.bytes() + flip.bytes();
         return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes() + cublasWorkspace.bytes()};

@@ -11,11 +11,11 @@ final class Relu extends ElementwiseLayer {
 
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
-        ctx.relu.forward(ctx.stream, y, x, elements(n));
+        ctx.relu.forward(ctx.stream, y, x, elements(n), ctx.act);
     }
 
     @Override
     public void backward(int n, DevicePtr x, DevicePtr y, DevicePtr dy, DevicePtr dx) {
-        ctx.relu.backward(ctx.stream, dx, dy, y, elements(n));
+        ctx.relu.backward(ctx.stream, dx, dy, y, elements(n), ctx.act);
     }
 }
