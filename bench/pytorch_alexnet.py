@@ -8,7 +8,10 @@ JSON object: steady-state training and inference images per second after warm-up
 memory PyTorch's allocator held.
 
 fp32 is strict: PyTorch lets cuDNN use TF32 by default (torch.backends.cudnn.allow_tf32 is True), so both TF32
-switches are set explicitly from --precision, as alexnet-cuda sets cuDNN's and cuBLAS's math modes.
+switches are set explicitly from --precision, as alexnet-cuda sets cuDNN's and cuBLAS's math modes. fp16 and bf16
+are PyTorch's automatic mixed precision, the usual way to train in them: the forward pass and the loss under
+torch.autocast (FP32 master weights and Adam), and for fp16 a torch.cuda.amp.GradScaler with its defaults, as
+alexnet-cuda's dynamic loss scaling.
 
   /usr/bin/python3 bench/pytorch_alexnet.py --device cpu --steps 3 --warmup 1
   python3 bench/pytorch_alexnet.py --device cuda --precision tf32
@@ -50,7 +53,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--input-size", type=int, default=227)
     ap.add_argument("--lrn", default="conv2", choices=["none", "conv2", "conv1,conv2"])
-    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "tf32", "fp16", "bf16"])
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: PyTorch's default)")
@@ -76,12 +79,17 @@ def main():
             nn.init.zeros_(m.bias)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
+    half = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(a.precision)
+    autocast = lambda: torch.autocast(device.type, dtype=half, enabled=half is not None)
+    scaler = torch.cuda.amp.GradScaler(enabled=a.precision == "fp16" and device.type == "cuda")
 
     def train_step():
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
+        with autocast():
+            loss = loss_fn(model(x), y)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
 
     model.train()
     for _ in range(a.warmup):
@@ -94,7 +102,7 @@ def main():
     train_s = (time.perf_counter() - t0) / a.steps
 
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), autocast():
         for _ in range(a.warmup):
             model(x)
         sync(device)

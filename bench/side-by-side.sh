@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # alexnet-cuda and PyTorch side by side on one GPU, in one run: `bench` and bench/pytorch_alexnet.py for each
-# precision (fp32 and tf32), one after the other on the same card, at the notebook's shape (batch 64, input 227,
+# precision (fp32, tf32, fp16, bf16), one after the other on the same card, at the notebook's shape (batch 64, input 227,
 # LRN after conv2, Adam). Writes OUT_DIR/<date>-<card>.md: the card, driver and library versions, a table per
 # precision with the ratio, alexnet-cuda's per-layer gaps, and both commands with their raw outputs.
 #
 # On the GPU machine (no JDK or Maven there; the bundle of ../shared/device carries a Java runtime and the jar),
 # from the repository root:
 #     . .device/env.sh && bench/side-by-side.sh
-# Settings, from the environment: STEPS (50), WARMUP (10), BATCH (64), INPUT (227), PRECISIONS ("fp32 tf32"),
+# Settings, from the environment: STEPS (50), WARMUP (10), BATCH (64), INPUT (227), PRECISIONS ("fp32 tf32 fp16 bf16"),
 # OUT_DIR (docs/perf), JAR (ALEXNET_JAR, else target/alexnet-cuda.jar), JAVA (java), PYTHON (python3, with torch),
 # ALEXNET (the whole command that runs alexnet-cuda, instead of "$JAVA -jar $JAR": the tests use the classpath).
 # DEVICE=sim runs alexnet-cuda on the CPU simulator and PyTorch on the CPU: a dry run of this script, marked so.
@@ -20,7 +20,7 @@ STEPS=${STEPS:-50}
 WARMUP=${WARMUP:-10}
 BATCH=${BATCH:-64}
 INPUT=${INPUT:-227}
-PRECISIONS=${PRECISIONS:-fp32 tf32}
+PRECISIONS=${PRECISIONS:-fp32 tf32 fp16 bf16}
 OUT_DIR=${OUT_DIR:-docs/perf}
 JAR=${JAR:-${ALEXNET_JAR:-target/alexnet-cuda.jar}}
 JAVA=${JAVA:-java}
