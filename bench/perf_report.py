@@ -7,7 +7,7 @@ versions, one table per precision comparing the two programs, alexnet-cuda's per
 and raw output verbatim, so that the numbers can be checked against what was printed.
 
   python3 bench/perf_report.py RUNDIR --device gpu --card NAME --smi LINE --java LINE --build LINE \
-      --precisions "fp32 tf32" > report.md
+      --precisions "fp32 tf32 fp16 bf16" > report.md
 """
 import argparse
 import datetime
@@ -118,7 +118,7 @@ def main():
     ap.add_argument("--smi", default="")
     ap.add_argument("--java", default="")
     ap.add_argument("--build", default="")
-    ap.add_argument("--precisions", default="fp32 tf32")
+    ap.add_argument("--precisions", default="fp32 tf32 fp16 bf16")
     a = ap.parse_args()
     precisions = a.precisions.split()
     results = {(prog, p): result(a.folder, f"{prog}-{p}") for prog in ("alexnet", "pytorch") for p in precisions}
@@ -144,7 +144,9 @@ def main():
                f"conv2, Adam; {shape.get('warmup', '?')} warm-up and {shape.get('steps', '?')} measured steps; "
                "synthetic data already on the device for both (alexnet-cuda gathers and preprocesses its batch from "
                "uint8 inside each step, PyTorch trains on a ready float batch); alexnet-cuda replays CUDA graphs and "
-               "picks cuDNN algorithms by heuristics, PyTorch runs eagerly with cudnn.benchmark autotuning")
+               "picks cuDNN algorithms by measurement (cudnnFind*), PyTorch runs eagerly with cudnn.benchmark "
+               "autotuning; fp16 and bf16 are PyTorch's autocast (with GradScaler for fp16) against alexnet-cuda's "
+               "16-bit storage with FP32 master weights")
     out.append("")
     out.append("## Results\n")
     for p in precisions:

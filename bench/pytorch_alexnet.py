@@ -80,6 +80,8 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     half = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(a.precision)
+    if device.type == "cpu" and half is torch.float16:
+        half = None  # CPU autocast has no float16 (a dry run on the CPU then trains in fp32; "autocast" says so)
     autocast = lambda: torch.autocast(device.type, dtype=half, enabled=half is not None)
     scaler = torch.cuda.amp.GradScaler(enabled=a.precision == "fp16" and device.type == "cuda")
 
@@ -116,7 +118,8 @@ def main():
         "program": "pytorch", "torch": torch.__version__, "device": str(device),
         "device_name": torch.cuda.get_device_name(0) if device.type == "cuda" else platform.processor() or "cpu",
         "threads": torch.get_num_threads(), "batch_size": a.batch_size, "input_size": a.input_size,
-        "precision": a.precision, "lrn": a.lrn, "steps": a.steps, "warmup": a.warmup,
+        "precision": a.precision, "autocast": str(half).replace("torch.", "") if half is not None else None,
+        "lrn": a.lrn, "steps": a.steps, "warmup": a.warmup,
         "train_step_ms": train_s * 1e3, "train_images_per_second": a.batch_size / train_s,
         "inference_batch_ms": infer_s * 1e3, "inference_images_per_second": a.batch_size / infer_s,
         "cudnn_benchmark": device.type == "cuda",
