@@ -659,6 +659,16 @@ public final class CudaEngine implements Engine {
         steps = state.step();
     }
 
+    /** Sets the fp16 loss scale (good steps and skipped count kept at 0): tests force an overflow with it. */
+    void overrideLossScale(float scale) {
+        if (!config.precision().lossScaling()) {
+            throw new IllegalStateException("no loss scale in " + config.precision());
+        }
+        device.memory().copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(scale, 0, 0), 0,
+                MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
+        device.streams().synchronize(stream);
+    }
+
     /** Eval-mode logits of the engine's test samples from .. from+count (file order), eagerly; totals untouched. */
     @Override
     public float[] logits(int[] order, int from, int count) {
