@@ -46,6 +46,11 @@ public final class CheckpointFiles {
     static final List<String> DATA_FILES = List.of(MODEL, OPTIMIZER, STATE);
     static final String M_PREFIX = "exp_avg.";
     static final String V_PREFIX = "exp_avg_sq.";
+    /** Optimizer-file metadata of fp16 runs: Adam's step count, the loss scale, its good steps, the skipped steps. */
+    static final String ADAM_STEP = "adam_step";
+    static final String LOSS_SCALE = "loss_scale";
+    static final String LOSS_SCALE_GOOD_STEPS = "loss_scale_good_steps";
+    static final String SKIPPED_STEPS = "skipped_steps";
 
     private CheckpointFiles() {
     }
@@ -60,7 +65,8 @@ public final class CheckpointFiles {
             meta.put("producer", c.state().producer());
             meta.put("step", Long.toString(c.state().step()));
             Safetensors.write(tmp.resolve(MODEL), c.weights(), meta);
-            Safetensors.write(tmp.resolve(OPTIMIZER), optimizerStore(c.weights(), c.optimizer()), meta);
+            Safetensors.write(tmp.resolve(OPTIMIZER), optimizerStore(c.weights(), c.optimizer()),
+                    optimizerMetadata(meta, c.optimizer()));
             String state = new GsonBuilder().setPrettyPrinting().create().toJson(c.state().toJson()) + "\n";
             AtomicFiles.write(tmp.resolve(STATE), state.getBytes(StandardCharsets.UTF_8));
             AtomicFiles.makeReadable(tmp.resolve(MODEL));
@@ -93,6 +99,41 @@ public final class CheckpointFiles {
         root.addProperty("format_version", CheckpointState.FORMAT_VERSION);
         root.add("files", files);
         return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+    }
+
+    /**
+     * The optimizer file's metadata: the checkpoint's, plus Adam's own step count when it differs from the training
+     * steps (fp16 skipped some) and fp16's loss scale, so that a resumed fp16 run continues exactly.
+     */
+    private static Map<String, String> optimizerMetadata(Map<String, String> common, OptimizerState s) {
+        Map<String, String> meta = new LinkedHashMap<>(common);
+        if (s != null && s.lossScale() != null) {
+            meta.put(ADAM_STEP, Long.toString(s.step()));
+            meta.put(LOSS_SCALE, Float.toString(s.lossScale().scale()));
+            meta.put(LOSS_SCALE_GOOD_STEPS, Integer.toString(s.lossScale().goodSteps()));
+            meta.put(SKIPPED_STEPS, Long.toString(s.lossScale().skippedSteps()));
+        }
+        return meta;
+    }
+
+    /** The optimizer state of a checkpoint at training step {@code step}, from its moments and metadata. */
+    private static OptimizerState optimizerState(String name, long step, float[] m, float[] v, Map<String, String> meta) {
+        if (!meta.containsKey(LOSS_SCALE)) {
+            return new OptimizerState(step, m, v);
+        }
+        try {
+            OptimizerState s = new OptimizerState(Long.parseLong(meta.get(ADAM_STEP)), m, v,
+                    new OptimizerState.LossScale(Float.parseFloat(meta.get(LOSS_SCALE)),
+                            Integer.parseInt(meta.get(LOSS_SCALE_GOOD_STEPS)), Long.parseLong(meta.get(SKIPPED_STEPS))));
+            if (s.trainingSteps() != step) {
+                throw new IllegalArgumentException("Adam's " + s.step() + " steps and " + s.lossScale().skippedSteps()
+                        + " skipped do not add up to the checkpoint's " + step);
+            }
+            return s;
+        } catch (RuntimeException e) {
+            throw new CheckpointException(name + ": " + OPTIMIZER + " has a bad loss scale in its metadata (" + e.getMessage()
+                    + ")");
+        }
     }
 
     /** Adam's moments as one store: every exp_avg.* tensor, then every exp_avg_sq.* tensor. */
@@ -147,7 +188,13 @@ public final class CheckpointFiles {
         int n = weights.size();
         float[] m = java.util.Arrays.copyOfRange(moments.values, 0, n);
         float[] v = java.util.Arrays.copyOfRange(moments.values, n, 2 * n);
-        return new Checkpoint(state, weights, new OptimizerState(state.step(), m, v));
+        Map<String, String> meta;
+        try {
+            meta = Safetensors.metadata(dir.resolve(OPTIMIZER));
+        } catch (WeightsException e) {
+            throw new CheckpointException(name + ": " + e.getMessage());
+        }
+        return new Checkpoint(state, weights, optimizerState(name, state.step(), m, v, meta));
     }
 
     /** Reads only state.json of a verified checkpoint (for listing). */

@@ -620,13 +620,47 @@ public final class CudaEngine implements Engine {
         return b.array();
     }
 
+    /**
+     * Adam's moments and step count, and under fp16 the loss scale: Adam's step count is read from the device, where
+     * a skipped step does not count it.
+     */
     @Override
     public OptimizerState optimizerState() {
         float[] m = new float[paramCount];
         float[] v = new float[paramCount];
         device.memory().copyToHost(m, 0, paramCount, ptr(mem.adamM), stream);
         device.memory().copyToHost(v, 0, paramCount, ptr(mem.adamV), stream);
-        return new OptimizerState(steps, m, v);
+        double[] ls = lossScale();
+        if (ls == null) {
+            return new OptimizerState(steps, m, v);
+        }
+        return new OptimizerState(steps - (long) ls[2], m, v, new OptimizerState.LossScale((float) ls[0], (int) ls[1],
+                (long) ls[2]));
+    }
+
+    /**
+     * The moments, Adam's step count (which also drives the dropout masks) and the loss scale are replaced; the
+     * engine's training-step count becomes the state's {@link OptimizerState#trainingSteps}. An fp16 engine given a
+     * state without a loss scale starts from GradScaler's initial one.
+     */
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        if (state.m().length != paramCount) {
+            throw new IllegalArgumentException("optimizer state of " + state.m().length + " moments for " + paramCount + " parameters");
+        }
+        DeviceMemory m = device.memory();
+        m.copyToDevice(ptr(mem.adamM), state.m(), 0, paramCount, stream);
+        m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
+        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), config.learningRate()), 0,
+                AdamKernels.STATE_BYTES, stream);
+        if (config.precision().lossScaling()) {
+            OptimizerState.LossScale ls = state.lossScale() != null ? state.lossScale()
+                    : new OptimizerState.LossScale(MixedPrecisionKernels.INIT_SCALE, 0, 0);
+            m.copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(ls.scale(), ls.goodSteps(),
+                    ls.skippedSteps()), 0, MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
+        }
+        device.streams().synchronize(stream);
+        steps = state.trainingSteps();
     }
 
     /**
@@ -642,21 +676,6 @@ public final class CudaEngine implements Engine {
         byte[] b = intsAsBytes(words);
         return new double[] {MixedPrecisionKernels.decodeScale(b), MixedPrecisionKernels.decodeGoodSteps(b),
                 MixedPrecisionKernels.decodeSkipped(b)};
-    }
-
-    /** The moments and the step count (Adam's device state, which also drives the dropout masks) are replaced. */
-    @Override
-    public void restoreOptimizerState(OptimizerState state) {
-        if (state.m().length != paramCount) {
-            throw new IllegalArgumentException("optimizer state of " + state.m().length + " moments for " + paramCount + " parameters");
-        }
-        DeviceMemory m = device.memory();
-        m.copyToDevice(ptr(mem.adamM), state.m(), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), config.learningRate()), 0,
-                AdamKernels.STATE_BYTES, stream);
-        device.streams().synchronize(stream);
-        steps = state.step();
     }
 
     /** Sets the fp16 loss scale (good steps and skipped count kept at 0): tests force an overflow with it. */
