@@ -37,6 +37,11 @@ public final class CpuEngine implements Engine {
     private long evalCorrect;
     private long evalSamples;
     private long[][] confusion;
+    /**
+     * The loss scale of an fp16 checkpoint this FP32 engine continues, carried unchanged into its own checkpoints:
+     * its skipped steps are training steps Adam did not count.
+     */
+    private OptimizerState.LossScale carriedLossScale;
 
     /** An engine over these datasets (train may be null for evaluation only). */
     public CpuEngine(EngineConfig config, NetworkSpec spec, ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
@@ -155,7 +160,8 @@ public final class CpuEngine implements Engine {
         int n = net.store().size();
         float[] m = adam.m();
         float[] v = adam.v();
-        return m == null ? OptimizerState.fresh(n) : new OptimizerState(adam.stepCount(), m.clone(), v.clone());
+        return m == null ? OptimizerState.fresh(n)
+                : new OptimizerState(adam.stepCount(), m.clone(), v.clone(), carriedLossScale);
     }
 
     @Override
@@ -165,11 +171,12 @@ public final class CpuEngine implements Engine {
                     + net.store().size() + " parameters");
         }
         adam.restore(s.step(), s.m(), s.v());
+        carriedLossScale = s.lossScale();
     }
 
     @Override
     public long step() {
-        return adam.stepCount();
+        return adam.stepCount() + (carriedLossScale == null ? 0 : carriedLossScale.skippedSteps());
     }
 
     @Override

@@ -86,6 +86,11 @@ public final class CudaEngine implements Engine {
     private long steps;
     private final Stream stream;
     private boolean ownsDevice;
+    /**
+     * The loss scale of a restored checkpoint, kept for this engine's own checkpoints when it does not scale (fp32,
+     * tf32, bf16 continuing an fp16 run): its skipped steps are training steps Adam did not count.
+     */
+    private OptimizerState.LossScale carriedLossScale;
 
     /** {@link Profiler#NONE} unless profiling was asked for, so the ranges cost nothing by default. */
     private Profiler prof = Profiler.NONE;
@@ -621,8 +626,8 @@ public final class CudaEngine implements Engine {
     }
 
     /**
-     * Adam's moments and step count, and under fp16 the loss scale: Adam's step count is read from the device, where
-     * a skipped step does not count it.
+     * Adam's moments and step count, and the loss scale (fp16's, or one carried from a restored fp16 state): Adam's
+     * step count is read from the device, where a skipped step does not count it.
      */
     @Override
     public OptimizerState optimizerState() {
@@ -630,12 +635,13 @@ public final class CudaEngine implements Engine {
         float[] v = new float[paramCount];
         device.memory().copyToHost(m, 0, paramCount, ptr(mem.adamM), stream);
         device.memory().copyToHost(v, 0, paramCount, ptr(mem.adamV), stream);
+        int[] words = new int[AdamKernels.STATE_BYTES / 4];
+        device.memory().copyToHost(words, 0, words.length, ptr(mem.adamState), stream);
+        long adamSteps = AdamKernels.decodeT(intsAsBytes(words));
         double[] ls = lossScale();
-        if (ls == null) {
-            return new OptimizerState(steps, m, v);
-        }
-        return new OptimizerState(steps - (long) ls[2], m, v, new OptimizerState.LossScale((float) ls[0], (int) ls[1],
-                (long) ls[2]));
+        OptimizerState.LossScale scale = ls == null ? carriedLossScale
+                : new OptimizerState.LossScale((float) ls[0], (int) ls[1], (long) ls[2]);
+        return new OptimizerState(adamSteps, m, v, scale);
     }
 
     /**
@@ -653,6 +659,7 @@ public final class CudaEngine implements Engine {
         m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
         m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), config.learningRate()), 0,
                 AdamKernels.STATE_BYTES, stream);
+        carriedLossScale = state.lossScale();
         if (config.precision().lossScaling()) {
             OptimizerState.LossScale ls = state.lossScale() != null ? state.lossScale()
                     : new OptimizerState.LossScale(MixedPrecisionKernels.INIT_SCALE, 0, 0);
