@@ -3,9 +3,13 @@ package org.alexnetcuda.device.jcuda;
 import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.StorageFormat;
 
 import jcuda.Pointer;
+import jcuda.cudaDataType;
 import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasComputeType;
+import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
 import jcuda.jcublas.cublasOperation;
@@ -14,8 +18,8 @@ import jcuda.runtime.cudaStream_t;
 
 /**
  * cuBLAS through JCublas2 12.6.0 (cublasCreate_v2, cublasSetStream_v2, cublasSetWorkspace_v2, cublasSetMathMode,
- * cublasSgemm_v2, cublasSgemv_v2, cublasGetVersion_v2, cublasDestroy_v2: the names JCublas2's native library
- * imports). On a
+ * cublasSgemm_v2, cublasSgemv_v2, cublasGemmEx, cublasGetVersion_v2, cublasDestroy_v2: the names JCublas2's native
+ * library imports). On a
  * CUDA 13 host these reach libcublas.so.13 through the forwarder; their C signatures are the same in cuBLAS 12
  * and 13 (docs/cuda13-compat.md).
  *
@@ -76,6 +80,39 @@ final class JCudaBlas implements Blas {
         int rc = JCublas2.cublasSgemv(handle, op(trans), m, n, Pointer.to(new float[] {alpha}), JCudaPointers.of(a),
                 lda, JCudaPointers.of(x), incx, Pointer.to(new float[] {beta}), JCudaPointers.of(y), incy);
         Check.cublas(rc, "cublasSgemv", trans + " m=" + m + " n=" + n + " lda=" + lda);
+    }
+
+    /**
+     * cublasGemmEx through JCublas2.cublasGemmEx_new, whose JNI function calls the C cublasGemmEx with the
+     * cublasComputeType_t given. Not JCublas2.cublasGemmEx: in 12.6.0 that one takes a pre-CUDA-11 compute type
+     * (a cudaDataType), maps it in Java (cublasMigrateComputeType: CUDA_R_32F becomes CUBLAS_COMPUTE_32F, or
+     * _PEDANTIC under CUBLAS_PEDANTIC_MATH) and answers CUBLAS_STATUS_NOT_SUPPORTED (15) for CUBLAS_COMPUTE_32F
+     * itself. Checked with javap -c on jcublas-12.6.0.jar and objdump of libJCublas2-12.6.0-linux-x86_64.so
+     * (Java_jcuda_jcublas_JCublas2_cublasGemmEx_1newNative calls cublasGemmEx@plt).
+     *
+     * <p>Constants (jcuda 12.6.0's cudaDataType, jcublas 12.6.0's cublasComputeType and cublasGemmAlgo, the values
+     * of library_types.h and cublas_api.h): CUDA_R_32F 0, CUDA_R_16F 2, CUDA_R_16BF 14, CUBLAS_COMPUTE_32F 68,
+     * CUBLAS_GEMM_DEFAULT -1. Alpha and beta are host floats, the scale type of CUBLAS_COMPUTE_32F.
+     */
+    @Override
+    public void gemm(StorageFormat type, Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda,
+                     DevicePtr b, int ldb, float beta, DevicePtr c, int ldc) {
+        context.enter();
+        int t = dataType(type);
+        int rc = JCublas2.cublasGemmEx_new(handle, op(transA), op(transB), m, n, k, Pointer.to(new float[] {alpha}),
+                JCudaPointers.of(a), t, lda, JCudaPointers.of(b), t, ldb, Pointer.to(new float[] {beta}),
+                JCudaPointers.of(c), t, ldc, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT);
+        Check.cublas(rc, "cublasGemmEx", type + " " + transA + transB + " m=" + m + " n=" + n + " k=" + k + " lda="
+                + lda + " ldb=" + ldb + " ldc=" + ldc);
+    }
+
+    /** cudaDataType_t of a storage format: CUDA_R_32F 0, CUDA_R_16F 2, CUDA_R_16BF 14. */
+    static int dataType(StorageFormat type) {
+        return switch (type) {
+            case F32 -> cudaDataType.CUDA_R_32F;
+            case F16 -> cudaDataType.CUDA_R_16F;
+            case BF16 -> cudaDataType.CUDA_R_16BF;
+        };
     }
 
     /** cublasGetVersion: e.g. 120604 for 12.6.4, 130100 for 13.1.0 (major * 10000 + minor * 100 + patch). */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Handles;
+import org.alexnetcuda.engine.StorageFormat;
 
 import jcuda.Pointer;
 import jcuda.jcudnn.JCudnn;
@@ -59,42 +60,55 @@ final class JCudaDnn implements Dnn {
     }
 
     @Override
-    public Handles.TensorDesc tensor(int n, int c, int h, int w) {
+    public Handles.TensorDesc tensor(int n, int c, int h, int w, StorageFormat type) {
         context.enter();
         cudnnTensorDescriptor d = new cudnnTensorDescriptor();
         Check.cudnn(JCudnn.cudnnCreateTensorDescriptor(d), "cudnnCreateTensorDescriptor", null);
-        Check.cudnn(JCudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat.CUDNN_TENSOR_NCHW,
-                cudnnDataType.CUDNN_DATA_FLOAT, n, c, h, w), "cudnnSetTensor4dDescriptor",
-                n + "x" + c + "x" + h + "x" + w);
-        return new JCudaHandles.TensorDesc(d, n, c, h, w);
+        Check.cudnn(JCudnn.cudnnSetTensor4dDescriptor(d, cudnnTensorFormat.CUDNN_TENSOR_NCHW, dataType(type), n, c,
+                h, w), "cudnnSetTensor4dDescriptor", n + "x" + c + "x" + h + "x" + w + " " + type);
+        return new JCudaHandles.TensorDesc(d, n, c, h, w, type);
     }
 
     @Override
-    public Handles.FilterDesc filter(int k, int c, int h, int w) {
+    public Handles.FilterDesc filter(int k, int c, int h, int w, StorageFormat type) {
         context.enter();
         cudnnFilterDescriptor d = new cudnnFilterDescriptor();
         Check.cudnn(JCudnn.cudnnCreateFilterDescriptor(d), "cudnnCreateFilterDescriptor", null);
-        Check.cudnn(JCudnn.cudnnSetFilter4dDescriptor(d, cudnnDataType.CUDNN_DATA_FLOAT,
-                cudnnTensorFormat.CUDNN_TENSOR_NCHW, k, c, h, w), "cudnnSetFilter4dDescriptor",
-                k + "x" + c + "x" + h + "x" + w);
-        return new JCudaHandles.FilterDesc(d, k, c, h, w);
+        Check.cudnn(JCudnn.cudnnSetFilter4dDescriptor(d, dataType(type), cudnnTensorFormat.CUDNN_TENSOR_NCHW, k, c,
+                h, w), "cudnnSetFilter4dDescriptor", k + "x" + c + "x" + h + "x" + w + " " + type);
+        return new JCudaHandles.FilterDesc(d, k, c, h, w, type);
     }
 
     /**
-     * Math type: TF32 allows tensor-op kernels (CUDNN_TENSOR_OP_MATH); otherwise CUDNN_FMA_MATH, which restricts
-     * cuDNN to FMA kernels so FP32 convolutions stay FP32 on Ampere and newer (CUDNN_DEFAULT_MATH would let
-     * cuDNN pick TF32 there, per cudnnMathType_t in the cuDNN API reference).
+     * cudnnDataType_t of a storage format: CUDNN_DATA_FLOAT 0, CUDNN_DATA_HALF 2, CUDNN_DATA_BFLOAT16 9 (the
+     * constants of JCudnn 11.7.0's cudnnDataType, the same numbers as cudnnDataType_t in cuDNN 8 and 9's headers).
+     */
+    static int dataType(StorageFormat type) {
+        return switch (type) {
+            case F32 -> cudnnDataType.CUDNN_DATA_FLOAT;
+            case F16 -> cudnnDataType.CUDNN_DATA_HALF;
+            case BF16 -> cudnnDataType.CUDNN_DATA_BFLOAT16;
+        };
+    }
+
+    /**
+     * Compute type FLOAT for every tensor type (with HALF or BFLOAT16 tensors, cuDNN's PSEUDO_HALF /
+     * PSEUDO_BFLOAT16 configurations: 16-bit storage, FP32 accumulation). Math type: tensorOps allows tensor-op
+     * kernels (CUDNN_TENSOR_OP_MATH: TF32 on FLOAT tensors, FP16/BF16 tensor cores on 16-bit ones); otherwise
+     * CUDNN_FMA_MATH, which restricts cuDNN to FMA kernels so FP32 convolutions stay FP32 on Ampere and newer
+     * (CUDNN_DEFAULT_MATH would let cuDNN pick TF32 there, per cudnnMathType_t in the cuDNN API reference).
      */
     @Override
-    public Handles.ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32) {
+    public Handles.ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tensorOps) {
         context.enter();
-        String text = "conv pad " + padH + "," + padW + " stride " + strideH + "," + strideW + (tf32 ? " tf32" : "");
+        String text = "conv pad " + padH + "," + padW + " stride " + strideH + "," + strideW
+                + (tensorOps ? " tensor ops" : "");
         cudnnConvolutionDescriptor d = new cudnnConvolutionDescriptor();
         Check.cudnn(JCudnn.cudnnCreateConvolutionDescriptor(d), "cudnnCreateConvolutionDescriptor", null);
         Check.cudnn(JCudnn.cudnnSetConvolution2dDescriptor(d, padH, padW, strideH, strideW, 1, 1,
                 cudnnConvolutionMode.CUDNN_CROSS_CORRELATION, cudnnDataType.CUDNN_DATA_FLOAT),
                 "cudnnSetConvolution2dDescriptor", text);
-        int math = tf32 ? cudnnMathType.CUDNN_TENSOR_OP_MATH : cudnnMathType.CUDNN_FMA_MATH;
+        int math = tensorOps ? cudnnMathType.CUDNN_TENSOR_OP_MATH : cudnnMathType.CUDNN_FMA_MATH;
         Check.cudnn(JCudnn.cudnnSetConvolutionMathType(d, math), "cudnnSetConvolutionMathType", text);
         return new JCudaHandles.ConvDesc(d, text);
     }
@@ -383,7 +397,10 @@ final class JCudaDnn implements Dnn {
         return new AlgoPerf(algo, status, time, memory, determinism == cudnnDeterminism.CUDNN_DETERMINISTIC);
     }
 
-    /** A host float for alpha or beta (float tensors take float scalars). */
+    /**
+     * A host float for alpha or beta: FLOAT tensors take float scalars, and so do HALF and BFLOAT16 ones (cuDNN's
+     * scaling parameters are double only for DOUBLE tensors).
+     */
     private static Pointer scalar(float v) {
         return Pointer.to(new float[] {v});
     }

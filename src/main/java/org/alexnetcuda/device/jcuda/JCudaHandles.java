@@ -1,6 +1,7 @@
 package org.alexnetcuda.device.jcuda;
 
 import org.alexnetcuda.device.Handles;
+import org.alexnetcuda.engine.StorageFormat;
 
 import jcuda.driver.CUevent;
 import jcuda.driver.CUgraph;
@@ -33,18 +34,20 @@ public final class JCudaHandles {
     record GraphExec(CUgraphExec cu) implements Handles.GraphExec {
     }
 
-    /** A tensor descriptor and the shape it was set to (for error messages). */
-    record TensorDesc(cudnnTensorDescriptor cu, int n, int c, int h, int w) implements Handles.TensorDesc {
+    /** A tensor descriptor and the shape and type it was set to (for error messages). */
+    record TensorDesc(cudnnTensorDescriptor cu, int n, int c, int h, int w, StorageFormat type)
+            implements Handles.TensorDesc {
         @Override
         public String toString() {
-            return n + "x" + c + "x" + h + "x" + w;
+            return n + "x" + c + "x" + h + "x" + w + (type == StorageFormat.F32 ? "" : " " + type.dtype());
         }
     }
 
-    record FilterDesc(cudnnFilterDescriptor cu, int k, int c, int h, int w) implements Handles.FilterDesc {
+    record FilterDesc(cudnnFilterDescriptor cu, int k, int c, int h, int w, StorageFormat type)
+            implements Handles.FilterDesc {
         @Override
         public String toString() {
-            return "filter " + k + "x" + c + "x" + h + "x" + w;
+            return "filter " + k + "x" + c + "x" + h + "x" + w + (type == StorageFormat.F32 ? "" : " " + type.dtype());
         }
     }
 

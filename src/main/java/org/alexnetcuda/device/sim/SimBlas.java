@@ -1,9 +1,12 @@
 package org.alexnetcuda.device.sim;
 
+import java.nio.ShortBuffer;
+
 import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cpu.Gemm;
 import org.alexnetcuda.engine.cpu.Parallel;
 
@@ -17,6 +20,10 @@ import org.alexnetcuda.engine.cpu.Parallel;
  *
  * <p>The TF32 math mode is recorded ({@link #mathMode}) but the simulator always computes in FP32, so results on
  * a GPU in TF32 mode differ by TF32's 10-bit mantissa rounding of the inputs.
+ *
+ * <p>{@link #gemm} (cublasGemmEx, CUBLAS_COMPUTE_32F) on 16-bit matrices reads A, B and C widened exactly to float,
+ * runs the same FP32 product as {@link #sgemm} and stores C rounded once to the type: the 16-bit result is exactly
+ * the rounding of sgemm's on the widened inputs. The GPU's tensor cores also accumulate in FP32, in another order.
  */
 public final class SimBlas implements Blas {
     /** Below this many multiply-adds the product runs on one thread. */
@@ -90,7 +97,23 @@ public final class SimBlas implements Blas {
     @Override
     public void sgemm(Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda, DevicePtr b,
                       int ldb, float beta, DevicePtr c, int ldc) {
-        String call = "cublasSgemm";
+        gemm("cublasSgemm", StorageFormat.F32, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    @Override
+    public void gemm(StorageFormat type, Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda,
+                     DevicePtr b, int ldb, float beta, DevicePtr c, int ldc) {
+        String call = "cublasGemmEx";
+        if (type == null) {
+            calls.enter(call);
+            throw invalid(call, "no data type");
+        }
+        gemm(call, type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /** cublasSgemm, or cublasGemmEx with A, B and C of one type and FP32 compute. */
+    private void gemm(String call, StorageFormat type, Op transA, Op transB, int m, int n, int k, float alpha,
+                      DevicePtr a, int lda, DevicePtr b, int ldb, float beta, DevicePtr c, int ldc) {
         calls.enter(call);
         if (transA == null || transB == null) {
             throw invalid(call, "null operation");
@@ -114,20 +137,38 @@ public final class SimBlas implements Blas {
         int lenA = readsAB ? span(call, rowsA, colsA, lda) : 0;
         int lenB = readsAB ? span(call, rowsB, colsB, ldb) : 0;
         int lenC = span(call, m, n, ldc);
+        int elem = type.bytes();
         if (readsAB) {
-            memory.checkAccess("A", a, 4L * lenA, 4);
-            memory.checkAccess("B", b, 4L * lenB, 4);
+            memory.checkAccess("A", a, (long) elem * lenA, elem);
+            memory.checkAccess("B", b, (long) elem * lenB, elem);
         }
-        memory.checkAccess("C", c, 4L * lenC, 4);
+        memory.checkAccess("C", c, (long) elem * lenC, elem);
         streams.enqueue(stream, call, () -> {
-            float[] av = readsAB ? memory.readFloats(a, lenA) : new float[0];
-            float[] bv = readsAB ? memory.readFloats(b, lenB) : new float[0];
+            float[] av = readsAB ? memory.readAsFloats(a, lenA, type) : new float[0];
+            float[] bv = readsAB ? memory.readAsFloats(b, lenB, type) : new float[0];
             // C is read whole, also where beta == 0 (Gemm then overwrites without reading), so that the elements
             // between columns (ldc > m) are written back unchanged.
-            float[] cv = memory.readFloats(c, lenC);
+            float[] cv = memory.readAsFloats(c, lenC, type);
             rowMajorGemm(transB == Op.T, transA == Op.T, n, m, readsAB ? k : 0, alpha, bv, ldb, av, lda, beta, cv, ldc);
-            memory.writeFloats(c, cv);
+            if (type == StorageFormat.F32) {
+                memory.writeFloats(c, cv);
+            } else {
+                storeColumns(c, cv, m, n, ldc, type);
+            }
         });
+    }
+
+    /**
+     * Stores the m x n matrix of cv (column-major, leading dimension ldc) rounded to a 16-bit type; the elements
+     * between columns keep their bits (widening and rounding back would quiet a signalling NaN there).
+     */
+    private void storeColumns(DevicePtr c, float[] cv, int m, int n, int ldc, StorageFormat type) {
+        ShortBuffer s = memory.bytes(c, 2L * cv.length, 2).asShortBuffer();
+        for (int j = 0; j < n; j++) {
+            for (int i = j * ldc, end = i + m; i < end; i++) {
+                s.put(i, type.encode(cv[i]));
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.StorageFormat;
 
 /**
  * The cuDNN descriptors of the simulator: what cudnnSet*Descriptor was given, already validated, and whether the
@@ -26,19 +27,40 @@ final class SimDescriptors {
         }
     }
 
-    /** A fully packed NCHW float tensor. */
+    /** cuDNN's name of a storage format's cudnnDataType_t. */
+    static String dataType(StorageFormat type) {
+        return switch (type) {
+            case F32 -> "CUDNN_DATA_FLOAT";
+            case F16 -> "CUDNN_DATA_HALF";
+            case BF16 -> "CUDNN_DATA_BFLOAT16";
+        };
+    }
+
+    /** " half" or " bfloat16" after a 16-bit descriptor's dims (nothing for FLOAT, as before 16-bit types). */
+    private static String suffix(StorageFormat type) {
+        return type == StorageFormat.F32 ? "" : " " + type.dtype();
+    }
+
+    /** A fully packed NCHW tensor of FLOAT, HALF or BFLOAT16 elements. */
     static final class Tensor4d extends Base implements TensorDesc {
         final int n;
         final int c;
         final int h;
         final int w;
+        final StorageFormat type;
 
-        Tensor4d(SimDnn owner, int n, int c, int h, int w) {
+        Tensor4d(SimDnn owner, int n, int c, int h, int w, StorageFormat type) {
             super(owner);
             this.n = n;
             this.c = c;
             this.h = h;
             this.w = w;
+            this.type = type;
+        }
+
+        /** Bytes of the fully packed tensor. */
+        long bytes() {
+            return count() * type.bytes();
         }
 
         long count() {
@@ -59,23 +81,29 @@ final class SimDescriptors {
 
         @Override
         public String toString() {
-            return "tensor " + n + "x" + c + "x" + h + "x" + w;
+            return "tensor " + n + "x" + c + "x" + h + "x" + w + suffix(type);
         }
     }
 
-    /** A KCRS float filter: k output channels, c input channels, r x s window. */
+    /** A KCRS filter of FLOAT, HALF or BFLOAT16 elements: k output channels, c input channels, r x s window. */
     static final class Filter4d extends Base implements FilterDesc {
         final int k;
         final int c;
         final int r;
         final int s;
+        final StorageFormat type;
 
-        Filter4d(SimDnn owner, int k, int c, int r, int s) {
+        Filter4d(SimDnn owner, int k, int c, int r, int s, StorageFormat type) {
             super(owner);
             this.k = k;
             this.c = c;
             this.r = r;
             this.s = s;
+            this.type = type;
+        }
+
+        long bytes() {
+            return count() * type.bytes();
         }
 
         long count() {
@@ -88,30 +116,33 @@ final class SimDescriptors {
 
         @Override
         public String toString() {
-            return "filter " + k + "x" + c + "x" + r + "x" + s;
+            return "filter " + k + "x" + c + "x" + r + "x" + s + suffix(type);
         }
     }
 
-    /** 2-D cross-correlation, dilation 1; tf32 is recorded only (the simulator computes in FP32). */
+    /**
+     * 2-D cross-correlation, dilation 1, compute type FLOAT; tensorOps (CUDNN_TENSOR_OP_MATH) is recorded only (the
+     * simulator computes in FP32).
+     */
     static final class Convolution extends Base implements ConvDesc {
         final int padH;
         final int padW;
         final int strideH;
         final int strideW;
-        final boolean tf32;
+        final boolean tensorOps;
 
-        Convolution(SimDnn owner, int padH, int padW, int strideH, int strideW, boolean tf32) {
+        Convolution(SimDnn owner, int padH, int padW, int strideH, int strideW, boolean tensorOps) {
             super(owner);
             this.padH = padH;
             this.padW = padW;
             this.strideH = strideH;
             this.strideW = strideW;
-            this.tf32 = tf32;
+            this.tensorOps = tensorOps;
         }
 
         @Override
         public String toString() {
-            return "convolution pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW + (tf32 ? " tf32" : "");
+            return "convolution pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW + (tensorOps ? " tensor ops" : "");
         }
     }
 

@@ -19,6 +19,7 @@ import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
 import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
 import org.alexnetcuda.device.sim.SimDescriptors.Tensor4d;
 import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.LrnLayer;
 import org.alexnetcuda.engine.cpu.MaxPool;
@@ -36,6 +37,14 @@ import org.alexnetcuda.engine.cpu.MaxPool;
  * unequal padding or strides, pooling windows that are not square or have padding, LRN with an even window (cuDNN
  * and PyTorch place it differently) or a negative alpha. Max pooling follows the CPU engine: the first maximum of a
  * window takes the gradient, and a NaN is propagated (as the JCuda device asks of cuDNN: CUDNN_PROPAGATE_NAN).
+ *
+ * <p>Descriptors carry their data type (FLOAT, HALF or BFLOAT16). HALF and BFLOAT16 tensors are read widened
+ * exactly to float, the math is the same FP32 as for FLOAT tensors, and the blend is stored rounded once, to nearest
+ * even, in the destination's type (cuDNN's FLOAT compute type with 16-bit storage); so a 16-bit call's result is
+ * exactly the 16-bit rounding of the FLOAT call on the widened inputs. Pointer ranges and alignment use the element
+ * size (2 bytes for 16-bit types). Types must agree as cuDNN requires: a convolution's x, w and y, addTensor's b
+ * and y, backward bias's dy and db, and pooling's tensors (CUDNN_STATUS_BAD_PARAM), LRN's tensors
+ * (CUDNN_STATUS_NOT_SUPPORTED).
  */
 public final class SimDnn implements Dnn {
     private final CallLog calls;
@@ -43,6 +52,8 @@ public final class SimDnn implements Dnn {
     private final SimStreams streams;
     private Stream stream;
     private final List<String> convolutionMathTypes = new ArrayList<>();
+    private final List<String> tensorDataTypes = new ArrayList<>();
+    private final List<String> filterDataTypes = new ArrayList<>();
     private final List<String> poolingModes = new ArrayList<>();
 
     SimDnn(CallLog calls, SimMemory memory, SimStreams streams) {
@@ -61,42 +72,50 @@ public final class SimDnn implements Dnn {
     // ---------------------------------------------------------------- descriptors
 
     @Override
-    public TensorDesc tensor(int n, int c, int h, int w) {
+    public TensorDesc tensor(int n, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetTensor4dDescriptor";
         calls.enter("cudnnCreateTensorDescriptor", call);
         if (n <= 0 || c <= 0 || h <= 0 || w <= 0) {
             throw badParam(call, "non-positive dimension in " + n + "x" + c + "x" + h + "x" + w);
         }
-        Tensor4d t = new Tensor4d(this, n, c, h, w);
+        if (type == null) {
+            throw badParam(call, "no data type");
+        }
+        Tensor4d t = new Tensor4d(this, n, c, h, w, type);
         if (t.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, t + " has more than 2^31 - 1 elements");
         }
+        tensorDataTypes.add(SimDescriptors.dataType(type));
         return t;
     }
 
     @Override
-    public FilterDesc filter(int k, int c, int h, int w) {
+    public FilterDesc filter(int k, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetFilter4dDescriptor";
         calls.enter("cudnnCreateFilterDescriptor", call);
         if (k <= 0 || c <= 0 || h <= 0 || w <= 0) {
             throw badParam(call, "non-positive dimension in " + k + "x" + c + "x" + h + "x" + w);
         }
-        Filter4d f = new Filter4d(this, k, c, h, w);
+        if (type == null) {
+            throw badParam(call, "no data type");
+        }
+        Filter4d f = new Filter4d(this, k, c, h, w, type);
         if (f.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, f + " has more than 2^31 - 1 elements");
         }
+        filterDataTypes.add(SimDescriptors.dataType(type));
         return f;
     }
 
     @Override
-    public ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tf32) {
+    public ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tensorOps) {
         String call = "cudnnSetConvolution2dDescriptor";
         calls.enter("cudnnCreateConvolutionDescriptor", call, "cudnnSetConvolutionMathType");
         if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
         }
-        convolutionMathTypes.add(tf32 ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH");
-        return new Convolution(this, padH, padW, strideH, strideW, tf32);
+        convolutionMathTypes.add(tensorOps ? "CUDNN_TENSOR_OP_MATH" : "CUDNN_FMA_MATH");
+        return new Convolution(this, padH, padW, strideH, strideW, tensorOps);
     }
 
     /**
@@ -106,6 +125,19 @@ public final class SimDnn implements Dnn {
      */
     public List<String> convolutionMathTypes() {
         return List.copyOf(convolutionMathTypes);
+    }
+
+    /**
+     * The data type given to each tensor descriptor made so far, in order: CUDNN_DATA_FLOAT, CUDNN_DATA_HALF or
+     * CUDNN_DATA_BFLOAT16, as the JCuda device passes them to cudnnSetTensor4dDescriptor.
+     */
+    public List<String> tensorDataTypes() {
+        return List.copyOf(tensorDataTypes);
+    }
+
+    /** As {@link #tensorDataTypes} for the filter descriptors (cudnnSetFilter4dDescriptor). */
+    public List<String> filterDataTypes() {
+        return List.copyOf(filterDataTypes);
     }
 
     /**
@@ -206,14 +238,15 @@ public final class SimDnn implements Dnn {
         long required = workspace(call, ConvPass.FORWARD, g, algo, workspace, workspaceBytes);
         requireSquare(call, g);
         Tensor4d xd = tensor(call, "x", xDesc);
+        Filter4d wd = filter(call, "w", wDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
-        checkTensor("x", x, xd.count());
-        checkTensor("w", w, filter(call, "w", wDesc).count());
-        checkTensor("y", y, yd.count());
+        checkTensor("x", x, xd);
+        checkFilter("w", w, wd);
+        checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
             scribble(workspace, required);
-            Tensor out = ConvMath.forward(g, load(x, xd), memory.readFloats(w, g.filterCount()));
-            blend(y, out.data, alpha, beta);
+            Tensor out = ConvMath.forward(g, load(x, xd), memory.readAsFloats(w, g.filterCount(), wd.type));
+            blend(y, out.data, alpha, beta, yd.type);
         });
     }
 
@@ -229,13 +262,13 @@ public final class SimDnn implements Dnn {
         Filter4d wd = filter(call, "w", wDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d dxd = tensor(call, "dx", dxDesc);
-        checkTensor("w", w, wd.count());
-        checkTensor("dy", dy, dyd.count());
-        checkTensor("dx", dx, dxd.count());
+        checkFilter("w", w, wd);
+        checkTensor("dy", dy, dyd);
+        checkTensor("dx", dx, dxd);
         streams.enqueue(stream, call, () -> {
             scribble(workspace, required);
-            Tensor out = ConvMath.backwardData(g, memory.readFloats(w, (int) wd.count()), load(dy, dyd));
-            blend(dx, out.data, alpha, beta);
+            Tensor out = ConvMath.backwardData(g, memory.readAsFloats(w, (int) wd.count(), wd.type), load(dy, dyd));
+            blend(dx, out.data, alpha, beta, dxd.type);
         });
     }
 
@@ -250,12 +283,13 @@ public final class SimDnn implements Dnn {
         requireSquare(call, g);
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
-        checkTensor("x", x, xd.count());
-        checkTensor("dy", dy, dyd.count());
-        checkTensor("dw", dw, filter(call, "dw", dwDesc).count());
+        Filter4d dwd = filter(call, "dw", dwDesc);
+        checkTensor("x", x, xd);
+        checkTensor("dy", dy, dyd);
+        checkFilter("dw", dw, dwd);
         streams.enqueue(stream, call, () -> {
             scribble(workspace, required);
-            blend(dw, ConvMath.backwardFilter(g, load(x, xd), load(dy, dyd)), alpha, beta);
+            blend(dw, ConvMath.backwardFilter(g, load(x, xd), load(dy, dyd)), alpha, beta, dwd.type);
         });
     }
 
@@ -269,10 +303,12 @@ public final class SimDnn implements Dnn {
         if (dbd.n != 1 || dbd.c != dyd.c || dbd.h != 1 || dbd.w != 1) {
             throw badParam(call, "db is " + dbd + ", expected 1x" + dyd.c + "x1x1 for dy " + dyd);
         }
-        checkTensor("dy", dy, dyd.count());
-        checkTensor("db", db, dbd.count());
+        // cuDNN API reference, cudnnConvolutionBackwardBias: BAD_PARAM when the two descriptors' types differ.
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "dy", dyd, "db", dbd);
+        checkTensor("dy", dy, dyd);
+        checkTensor("db", db, dbd);
         streams.enqueue(stream, call, () -> {
-            float[] g = memory.readFloats(dy, (int) dyd.count());
+            float[] g = memory.readAsFloats(dy, (int) dyd.count(), dyd.type);
             int plane = dyd.h * dyd.w;
             float[] sums = new float[dyd.c];
             for (int c = 0; c < dyd.c; c++) {
@@ -284,7 +320,7 @@ public final class SimDnn implements Dnn {
                 }
                 sums[c] = (float) s;
             }
-            blend(db, sums, alpha, beta);
+            blend(db, sums, alpha, beta, dbd.type);
         });
     }
 
@@ -302,10 +338,12 @@ public final class SimDnn implements Dnn {
                         + " (each dimension must match or be 1)");
             }
         }
-        checkTensor("b", b, bd.count());
-        checkTensor("y", y, yd.count());
+        // cuDNN API reference, cudnnAddTensor: BAD_PARAM when the two descriptors' data types differ.
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "b", bd, "y", yd);
+        checkTensor("b", b, bd);
+        checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
-            float[] bv = memory.readFloats(b, (int) bd.count());
+            float[] bv = memory.readAsFloats(b, (int) bd.count(), bd.type);
             float[] out = new float[(int) yd.count()];
             int i = 0;
             for (int n = 0; n < yd.n; n++) {
@@ -318,7 +356,7 @@ public final class SimDnn implements Dnn {
                     }
                 }
             }
-            blend(y, out, alpha, beta);
+            blend(y, out, alpha, beta, yd.type);
         });
     }
 
@@ -338,13 +376,15 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         requireDims(call, "y", yd, outputDim(call, pd, xd));
+        // cuDNN API reference, cudnnPoolingForward: BAD_PARAM when the input and output types differ.
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "y", yd, "x", xd);
         MaxPool layer = maxPool(call, pd);
-        checkTensor("x", x, xd.count());
-        checkTensor("y", y, yd.count());
+        checkTensor("x", x, xd);
+        checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(yd.shape());
             layer.forward(load(x, xd), out, Pass.EVAL);
-            blend(y, out.data, alpha, beta);
+            blend(y, out.data, alpha, beta, yd.type);
         });
     }
 
@@ -361,18 +401,22 @@ public final class SimDnn implements Dnn {
         requireDims(call, "y", yd, outputDim(call, pd, xd));
         requireSame(call, "dy", dyd, "y", yd);
         requireSame(call, "dx", dxd, "x", xd);
+        // cuDNN API reference, cudnnPoolingBackward: BAD_PARAM when the four tensors' types differ.
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "y", yd, "x", xd);
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "dy", dyd, "x", xd);
+        requireSameType(call, Status.CUDNN_BAD_PARAM, "dx", dxd, "x", xd);
         MaxPool layer = maxPool(call, pd);
-        checkTensor("y", y, yd.count());
-        checkTensor("dy", dy, dyd.count());
-        checkTensor("x", x, xd.count());
-        checkTensor("dx", dx, dxd.count());
+        checkTensor("y", y, yd);
+        checkTensor("dy", dy, dyd);
+        checkTensor("x", x, xd);
+        checkTensor("dx", dx, dxd);
         streams.enqueue(stream, call, () -> {
             Tensor dyT = load(dy, dyd);
             Tensor out = new Tensor(dxd.shape());
             // MaxPool recomputes each window's argmax from x; its y argument is only shape-checked, so dy (same
             // shape, checked above) stands in for it and y is not copied.
             layer.backward(load(x, xd), dyT, dyT, out, Pass.EVAL);
-            blend(dx, out.data, alpha, beta);
+            blend(dx, out.data, alpha, beta, dxd.type);
         });
     }
 
@@ -387,12 +431,14 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         requireSame(call, "y", yd, "x", xd);
-        checkTensor("x", x, xd.count());
-        checkTensor("y", y, yd.count());
+        // cuDNN API reference, cudnnLRNCrossChannelForward: NOT_SUPPORTED when an input type differs from an output's.
+        requireSameType(call, Status.CUDNN_NOT_SUPPORTED, "y", yd, "x", xd);
+        checkTensor("x", x, xd);
+        checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(yd.shape());
             layer.forward(load(x, xd), out, Pass.EVAL);
-            blend(y, out.data, alpha, beta);
+            blend(y, out.data, alpha, beta, yd.type);
         });
     }
 
@@ -409,14 +455,18 @@ public final class SimDnn implements Dnn {
         requireSame(call, "y", yd, "x", xd);
         requireSame(call, "dy", dyd, "x", xd);
         requireSame(call, "dx", dxd, "x", xd);
-        checkTensor("y", y, yd.count());
-        checkTensor("dy", dy, dyd.count());
-        checkTensor("x", x, xd.count());
-        checkTensor("dx", dx, dxd.count());
+        // cuDNN API reference, cudnnLRNCrossChannelBackward: NOT_SUPPORTED when an input type differs from an output's.
+        requireSameType(call, Status.CUDNN_NOT_SUPPORTED, "y", yd, "x", xd);
+        requireSameType(call, Status.CUDNN_NOT_SUPPORTED, "dy", dyd, "x", xd);
+        requireSameType(call, Status.CUDNN_NOT_SUPPORTED, "dx", dxd, "x", xd);
+        checkTensor("y", y, yd);
+        checkTensor("dy", dy, dyd);
+        checkTensor("x", x, xd);
+        checkTensor("dx", dx, dxd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(dxd.shape());
             layer.backward(load(x, xd), load(y, yd), load(dy, dyd), out, Pass.EVAL);
-            blend(dx, out.data, alpha, beta);
+            blend(dx, out.data, alpha, beta, dxd.type);
         });
     }
 
@@ -429,6 +479,12 @@ public final class SimDnn implements Dnn {
         Convolution cd = conv(call, conv);
         Tensor4d yd = tensor(call, "y", y);
         requireDims(call, "y", yd, outputDim(call, cd, xd, wd));
+        // cuDNN API reference, cudnnConvolution{Forward,BackwardData,BackwardFilter}: BAD_PARAM when the tensors'
+        // and the filter's data types do not match (the compute type is FLOAT for all three).
+        if (xd.type != wd.type || yd.type != wd.type) {
+            throw badParam(call, "x, w and y must share one data type: x " + SimDescriptors.dataType(xd.type)
+                    + ", w " + SimDescriptors.dataType(wd.type) + ", y " + SimDescriptors.dataType(yd.type));
+        }
         return new ConvGeometry(xd.n, xd.c, xd.h, xd.w, wd.k, wd.r, wd.s, yd.h, yd.w, cd.padH, cd.padW, cd.strideH,
                 cd.strideW);
     }
@@ -466,6 +522,14 @@ public final class SimDnn implements Dnn {
     private static void requireSame(String call, String what, Tensor4d t, String other, Tensor4d o) {
         if (!t.sameDims(o)) {
             throw badParam(call, what + " is " + t + " but " + other + " is " + o);
+        }
+    }
+
+    private static void requireSameType(String call, String status, String what, Tensor4d t, String other,
+                                        Tensor4d o) {
+        if (t.type != o.type) {
+            throw new DeviceException(call, status, what + " is " + SimDescriptors.dataType(t.type) + " but " + other
+                    + " is " + SimDescriptors.dataType(o.type));
         }
     }
 
@@ -530,16 +594,26 @@ public final class SimDnn implements Dnn {
         return new LrnLayer(call, ld.n, ld.alpha, ld.beta, ld.k);
     }
 
-    private void checkTensor(String operand, DevicePtr ptr, long count) {
-        memory.checkAccess(operand, ptr, 4 * count, 4);
+    /** The whole tensor inside its pointer's allocation, aligned to the element size (4 or 2 bytes). */
+    private void checkTensor(String operand, DevicePtr ptr, Tensor4d d) {
+        memory.checkAccess(operand, ptr, d.bytes(), d.type.bytes());
     }
 
+    private void checkFilter(String operand, DevicePtr ptr, Filter4d d) {
+        memory.checkAccess(operand, ptr, d.bytes(), d.type.bytes());
+    }
+
+    /** The tensor as floats: 16-bit elements widened exactly. */
     private Tensor load(DevicePtr ptr, Tensor4d d) {
-        return new Tensor(d.shape(), memory.readFloats(ptr, (int) d.count()));
+        return new Tensor(d.shape(), memory.readAsFloats(ptr, (int) d.count(), d.type));
     }
 
-    /** dst = alpha * result + beta * dst; beta == 0 writes dst without reading it. Reuses result's array. */
-    private void blend(DevicePtr dst, float[] result, float alpha, float beta) {
+    /**
+     * dst = alpha * result + beta * dst in float (dst's 16-bit elements widened exactly), then stored in dst's type,
+     * rounded once to nearest even for HALF and BFLOAT16; beta == 0 writes dst without reading it. Reuses result's
+     * array.
+     */
+    private void blend(DevicePtr dst, float[] result, float alpha, float beta, StorageFormat type) {
         if (beta == 0f) {
             if (alpha != 1f) {
                 for (int i = 0; i < result.length; i++) {
@@ -547,12 +621,12 @@ public final class SimDnn implements Dnn {
                 }
             }
         } else {
-            float[] old = memory.readFloats(dst, result.length);
+            float[] old = memory.readAsFloats(dst, result.length, type);
             for (int i = 0; i < result.length; i++) {
                 result[i] = alpha * result[i] + beta * old[i];
             }
         }
-        memory.writeFloats(dst, result);
+        memory.writeFloatsAs(dst, result, type);
     }
 
     // ---------------------------------------------------------------- descriptor handles

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,7 @@ import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DeviceMemory;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.engine.StorageFormat;
 
 /**
  * Device memory in Java: every cuMemAlloc is one little-endian heap ByteBuffer at its own device address.
@@ -238,6 +240,49 @@ public final class SimMemory implements DeviceMemory {
 
     public void writeFloats(DevicePtr dst, float[] src, int offset, int count) {
         floats(dst, count).put(src, offset, count);
+    }
+
+    /**
+     * {@code count} elements of a 16-bit format (F16 or BF16) at ptr (2-byte aligned), each widened exactly to
+     * float: what a cuDNN or cuBLAS call reads from a HALF or BFLOAT16 tensor.
+     */
+    public float[] readHalfAsFloats(DevicePtr src, int count, StorageFormat format) {
+        requireHalf(format);
+        ShortBuffer s = slice(src, 2L * count, 2, "16-bit pointer", Status.ILLEGAL_ADDRESS).asShortBuffer();
+        float[] a = new float[count];
+        for (int i = 0; i < count; i++) {
+            a[i] = format.decode(s.get(i));
+        }
+        return a;
+    }
+
+    /** Each value rounded to nearest even in a 16-bit format (F16 or BF16) and stored at dst (2-byte aligned). */
+    public void writeFloatsAsHalf(DevicePtr dst, float[] src, StorageFormat format) {
+        requireHalf(format);
+        ShortBuffer s = slice(dst, 2L * src.length, 2, "16-bit pointer", Status.ILLEGAL_ADDRESS).asShortBuffer();
+        for (int i = 0; i < src.length; i++) {
+            s.put(i, format.encode(src[i]));
+        }
+    }
+
+    /** {@code count} elements of any format at ptr as floats: {@link #readFloats} or {@link #readHalfAsFloats}. */
+    public float[] readAsFloats(DevicePtr src, int count, StorageFormat format) {
+        return format == StorageFormat.F32 ? readFloats(src, count) : readHalfAsFloats(src, count, format);
+    }
+
+    /** Stores floats in any format: {@link #writeFloats} or {@link #writeFloatsAsHalf} (rounded once). */
+    public void writeFloatsAs(DevicePtr dst, float[] src, StorageFormat format) {
+        if (format == StorageFormat.F32) {
+            writeFloats(dst, src);
+        } else {
+            writeFloatsAsHalf(dst, src, format);
+        }
+    }
+
+    private static void requireHalf(StorageFormat format) {
+        if (format == null || !format.isHalf()) {
+            throw new IllegalArgumentException("not a 16-bit format: " + format);
+        }
     }
 
     public int[] readInts(DevicePtr src, int count) {
