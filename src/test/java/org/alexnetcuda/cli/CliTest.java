@@ -125,14 +125,12 @@ class CliTest {
                 ExitCodes.USAGE, "the CPU engine computes in fp32 only");
         assertOneLineError(run("eval", "--device", "cpu", "--precision", "tf32", "--weights", "none.safetensors"),
                 ExitCodes.USAGE, "the CPU engine computes in fp32 only");
-        assertOneLineError(run("train", "--device", "sim", "--precision", "bf16"), ExitCodes.USAGE,
-                "--precision bf16 is not supported yet");
-        assertOneLineError(run("bench", "--device", "gpu", "--precision", "fp16"), ExitCodes.USAGE,
-                "--precision fp16 is not supported yet");
-        assertOneLineError(run("eval", "--device", "sim", "--precision", "bf16", "--weights", "w.safetensors"),
-                ExitCodes.USAGE, "--precision bf16 is not supported yet");
+        assertOneLineError(run("train", "--device", "cpu", "--precision", "bf16", "--data-dir", dir.toString()),
+                ExitCodes.USAGE, "--precision bf16: the CPU engine computes in fp32 only");
+        assertOneLineError(run("bench", "--device", "cpu", "--precision", "fp16", "--input-size", "67"),
+                ExitCodes.USAGE, "--precision fp16: the CPU engine computes in fp32 only");
         assertOneLineError(run("bench", "--device", "sim", "--precision", "double"), ExitCodes.USAGE,
-                "--precision must be fp32 or tf32 (got 'double')");
+                "--precision must be fp32, tf32, fp16 or bf16 (got 'double')");
         // The simulator takes tf32 (it records the math modes and computes in FP32) and says which it ran.
         Run sim = run("bench", "--device", "sim", "--precision", "tf32", "--input-size", "67", "--batch-size", "2",
                 "--warmup", "0", "--steps", "1", "--widths", "4,8,8,8,8,16", "--json");

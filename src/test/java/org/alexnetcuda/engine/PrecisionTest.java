@@ -1,6 +1,7 @@
 package org.alexnetcuda.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,18 +18,23 @@ class PrecisionTest {
     }
 
     @Test
-    void mixedPrecisionIsNotSupportedYet() {
-        for (String s : new String[] {"bf16", "FP16", "amp"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse(s));
-            assertTrue(e.getMessage().contains("is not supported yet"), e.getMessage());
-            assertTrue(e.getMessage().contains("use fp32 or tf32"), e.getMessage());
-        }
+    void mixedPrecisionModesStoreSixteenBitsAndOnlyFp16ScalesTheLoss() {
+        assertEquals(Precision.FP16, Precision.parse("FP16"));
+        assertEquals(Precision.BF16, Precision.parse("bf16"));
+        assertEquals(StorageFormat.F16, Precision.FP16.storage());
+        assertEquals(StorageFormat.BF16, Precision.BF16.storage());
+        assertEquals(StorageFormat.F32, Precision.TF32.storage());
+        assertTrue(Precision.FP16.lossScaling());
+        assertFalse(Precision.BF16.lossScaling());
+        assertFalse(Precision.FP32.tensorOps());
+        assertTrue(Precision.BF16.tensorOps() && Precision.FP16.tensorOps() && Precision.TF32.tensorOps());
     }
 
     @Test
     void anythingElseNamesTheChoices() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp64"));
-        assertEquals("--precision must be fp32 or tf32 (got 'fp64')", e.getMessage());
+        assertEquals("--precision must be fp32, tf32, fp16 or bf16 (got 'fp64')", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Precision.parse("amp"));
         assertThrows(IllegalArgumentException.class, () -> Precision.parse(null));
     }
 
