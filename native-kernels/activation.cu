@@ -3,8 +3,13 @@
 // Kernels (launcher: org.alexnetcuda.kernels.ReluKernels):
 //   relu_forward (float* y, const float* x, int n)                 y = max(x, 0); y == x allowed
 //   relu_backward(float* dx, const float* dy, const float* y, int n) dx = y > 0 ? dy : 0; dx == dy allowed
-// Launch shape: block ELEMENTWISE_BLOCK (256), grid min(ceil(n / 256), ELEMENTWISE_MAX_GRID), no shared
-// memory; grid-stride loop, one element per thread per iteration, coalesced.
+//   relu_forward_half (unsigned short* y, const unsigned short* x, int n, int fmt)
+//   relu_backward_half(unsigned short* dx, const unsigned short* dy, const unsigned short* y, int n, int fmt)
+//       the same on 16-bit tensors of format fmt (common.cuh: 1 fp16, 2 bf16): each element widened, the same
+//       float function, stored rounded (ReLU's result is one of its inputs or 0, so the rounding is exact
+//       except for a NaN, which stays a quiet NaN). In place allowed as for the float kernels.
+// Launch shape (all four): block ELEMENTWISE_BLOCK (256), grid min(ceil(n / 256), ELEMENTWISE_MAX_GRID), no
+// shared memory; grid-stride loop, one element per thread per iteration, coalesced.
 //
 // Backward reads the output y, not the input x, so that forward may run in place (as the notebook's
 // nn.ReLU(inplace=True) does) and x need not be kept. y > 0 exactly when x > 0, so the mask is the same.
@@ -23,4 +28,15 @@ extern "C" __global__ void relu_forward(float* y, const float* x, int n) {
 
 extern "C" __global__ void relu_backward(float* dx, const float* dy, const float* y, int n) {
     GRID_STRIDE_LOOP(i, n) { dx[i] = relu_gradient(y[i], dy[i]); }
+}
+
+extern "C" __global__ void relu_forward_half(unsigned short* y, const unsigned short* x, int n, int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    GRID_STRIDE_LOOP(i, n) { y[i] = half_store(relu_value(half_load(x[i], fmt)), fmt); }
+}
+
+extern "C" __global__ void relu_backward_half(unsigned short* dx, const unsigned short* dy, const unsigned short* y,
+                                              int n, int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    GRID_STRIDE_LOOP(i, n) { dx[i] = half_store(relu_gradient(half_load(y[i], fmt), half_load(dy[i], fmt)), fmt); }
 }

@@ -18,6 +18,8 @@
 #define ALEXNET_COMMON_CUH
 
 #ifndef __CUDACC__
+#include <string.h>
+
 #include "host/cuda_host_shim.h"
 #else
 #include <math.h>
@@ -58,5 +60,127 @@
         }                    \
     } while (0)
 #endif
+
+// ---------------------------------------------------------------------------------------------------------
+// 16-bit storage for mixed precision (org.alexnetcuda.engine.StorageFormat).
+//
+// A 16-bit tensor is an array of unsigned short holding the raw bits; the kernels take its format as
+// `int fmt`, StorageFormat.code(): STORAGE_F16 (1) IEEE binary16 or STORAGE_BF16 (2) bfloat16, and refuse
+// any other value with KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16) (StorageFormat.F32 has
+// its own float kernels). Arithmetic stays FP32:
+// an element is widened exactly by half_load, computed on in float as the FP32 kernel does, and rounded
+// to nearest, ties to even, by half_store.
+//
+// The conversions are integer bit manipulation, not the cuda_fp16.h/cuda_bf16.h intrinsics (which g++
+// does not have), written as StorageFormat.encode/decode are, so that nvcc, g++ and Java give the same bits
+// for every input, NaN included: a NaN stays a quiet NaN of the same sign (bf16: its upper 16 bits with the
+// quiet bit set; fp16: its top 10 mantissa bits with the quiet bit set); fp16 overflows to infinity from
+// 65520 (the midpoint between 65504 and 2^16) up. Note that a GPU's float arithmetic turns any NaN into the
+// canonical 0x7fffffff where x86 and Java propagate the payload, so a NaN computed by a kernel may have other
+// bits on the GPU than in the host build (it is a NaN of some sign either way); stored NaNs that are only
+// moved, not computed on, are the same everywhere.
+#define STORAGE_F32 0
+#define STORAGE_F16 1
+#define STORAGE_BF16 2
+
+// The bits of a float and back: exact reinterpretations (the CUDA functions compile to a register move;
+// the host uses memcpy, the defined way to pun in C++).
+static __host__ __device__ __forceinline__ unsigned int float_bits(float f) {
+#ifdef __CUDACC__
+    return __float_as_uint(f);
+#else
+    unsigned int u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+#endif
+}
+
+static __host__ __device__ __forceinline__ float bits_float(unsigned int u) {
+#ifdef __CUDACC__
+    return __uint_as_float(u);
+#else
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+#endif
+}
+
+// The exact FP32 value of 16 bits of format fmt (StorageFormat.decode).
+static __host__ __device__ __forceinline__ float half_load(unsigned short h, int fmt) {
+    const unsigned int bits = h;
+    if (fmt == STORAGE_BF16) {
+        return bits_float(bits << 16);
+    }
+    const unsigned int sign = (bits & 0x8000u) << 16;
+    const unsigned int exp = (bits >> 10) & 0x1fu;
+    const unsigned int mant = bits & 0x3ffu;
+    if (exp == 0x1fu) {
+        return bits_float(sign | 0x7f800000u | (mant << 13));  // infinity or NaN (payload kept)
+    }
+    if (exp == 0) {
+        // zero or subnormal: mant * 2^-24, exact in FP32 (mant < 2^10)
+        const float v = (float)mant * 0x1p-24f;
+        return sign != 0 ? -v : v;
+    }
+    return bits_float(sign | ((exp + 112u) << 23) | (mant << 13));
+}
+
+// f rounded to nearest even in format fmt (StorageFormat.encode), as its 16 bits.
+static __host__ __device__ __forceinline__ unsigned short half_store(float f, int fmt) {
+    const unsigned int x = float_bits(f);
+    if (fmt == STORAGE_BF16) {
+        if ((x & 0x7fffffffu) > 0x7f800000u) {
+            return (unsigned short)((x >> 16) | 0x0040u);  // NaN: quiet, same sign
+        }
+        const unsigned int lsb = (x >> 16) & 1u;
+        return (unsigned short)((x + 0x7fffu + lsb) >> 16);  // cannot wrap: x <= 0xff800000 here
+    }
+    const unsigned int sign = (x >> 16) & 0x8000u;
+    const unsigned int abs = x & 0x7fffffffu;
+    if (abs > 0x7f800000u) {
+        return (unsigned short)(sign | 0x7e00u | ((abs >> 13) & 0x3ffu));  // NaN: quiet, same sign
+    }
+    if (abs >= 0x477ff000u) {
+        return (unsigned short)(sign | 0x7c00u);  // >= 65520, or infinity: infinity
+    }
+    if (abs >= 0x38800000u) {
+        // normal in binary16 (>= 2^-14): rebias the exponent (127 -> 15) and round the 13 dropped bits
+        const unsigned int lsb = (abs >> 13) & 1u;
+        return (unsigned short)(sign | ((abs - 0x38000000u + 0xfffu + lsb) >> 13));
+    }
+    if (abs < 0x33000000u) {
+        return (unsigned short)sign;  // below 2^-25, half the smallest subnormal: zero
+    }
+    // subnormal: the value in units of 2^-24, rounded to nearest even
+    const unsigned int exp = abs >> 23;                    // 102 .. 112
+    const unsigned int mant = (abs & 0x7fffffu) | 0x800000u;
+    const unsigned int shift = 126u - exp;                 // 14 .. 24
+    unsigned int q = mant >> shift;
+    const unsigned int rem = mant & ((1u << shift) - 1u);
+    const unsigned int half = 1u << (shift - 1u);
+    if (rem > half || (rem == half && (q & 1u) != 0)) {
+        q++;
+    }
+    return (unsigned short)(sign | q);
+}
+
+// Whether the 16 bits of format fmt hold a finite value: the same as isfinite(half_load(h, fmt)), decided on
+// the exponent bits (all ones is infinity or NaN in both formats).
+static __host__ __device__ __forceinline__ bool half_is_finite(unsigned short h, int fmt) {
+    const unsigned int exp_mask = fmt == STORAGE_BF16 ? 0x7f80u : 0x7c00u;
+    return (h & exp_mask) != exp_mask;
+}
+
+// Element i of a tensor stored as float or as 16 bits of format fmt, widened to float, and the store back
+// (rounded for 16 bits; fmt is ignored for float). Kernels templated on the element type use these, so one
+// body serves both the FP32 kernel and its _half variant.
+static __host__ __device__ __forceinline__ float load_element(const float* p, long long i, int) { return p[i]; }
+static __host__ __device__ __forceinline__ float load_element(const unsigned short* p, long long i, int fmt) {
+    return half_load(p[i], fmt);
+}
+static __host__ __device__ __forceinline__ void store_element(float* p, long long i, float v, int) { p[i] = v; }
+static __host__ __device__ __forceinline__ void store_element(unsigned short* p, long long i, float v, int fmt) {
+    p[i] = half_store(v, fmt);
+}
 
 #endif  // ALEXNET_COMMON_CUH

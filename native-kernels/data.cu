@@ -8,6 +8,11 @@
 //   Block ELEMENTWISE_BLOCK (256), grid min(ceil(batch * 3 * size * size / 256), ELEMENTWISE_MAX_GRID), no
 //   shared memory; one output element per thread per grid-stride iteration. Output writes are consecutive
 //   (coalesced); the reads gather from one 3 KiB source image per sample, which the caches hold.
+//   data_prepare_batch_half(unsigned short* out, int* labels_out, const unsigned char* images,
+//                           const unsigned char* labels, int count, const int* perm, const int* batch_start,
+//                           int batch, int size, const int* crop, const int* flip, int fmt)
+//   The same with a 16-bit out of format fmt (common.cuh: 1 fp16, 2 bf16), same launch shape: each element is
+//   the float kernel's value rounded to nearest even (labels as int32 as before).
 //
 // In one pass, for sample k < batch of the batch (org.alexnetcuda.data.Preprocessing.fillBatch/fillLabels
 // bit for bit, with crop[2k], crop[2k+1], flip[k] = Augment.dx(), dy(), flip() of sample k):
@@ -79,10 +84,12 @@ static __host__ __device__ __forceinline__ int sample_index(const int* perm, int
     return perm != nullptr ? perm[start + k] : start + k;
 }
 
-extern "C" __global__ void data_prepare_batch(float* out, int* labels_out, const unsigned char* images,
-                                              const unsigned char* labels, int count, const int* perm,
-                                              const int* batch_start, int batch, int size, const int* crop,
-                                              const int* flip) {
+// One body for float (T = float, fmt ignored) and 16-bit (T = unsigned short) outputs.
+template <class T>
+static __host__ __device__ __forceinline__ void prepare_batch(T* out, int* labels_out, const unsigned char* images,
+                                                              const unsigned char* labels, int count, const int* perm,
+                                                              const int* batch_start, int batch, int size,
+                                                              const int* crop, const int* flip, int fmt) {
     const int start = batch_start != nullptr ? *batch_start : 0;
     const long long total = 3LL * size * size * batch;
     // The launcher keeps a batch under 2^31 floats, so the index arithmetic below can be 32-bit
@@ -119,6 +126,21 @@ extern "C" __global__ void data_prepare_batch(float* out, int* labels_out, const
         float row1 = tx.w0 * augmented_pixel(plane, ty.i1, tx.i0, dx, dy, flipped) +
                      tx.w1 * augmented_pixel(plane, ty.i1, tx.i1, dx, dy, flipped);
         float v = ty.w0 * row0 + ty.w1 * row1;
-        out[e] = (v - channel_mean(c)) / channel_std(c);
+        store_element(out, e, (v - channel_mean(c)) / channel_std(c), fmt);
     }
+}
+
+extern "C" __global__ void data_prepare_batch(float* out, int* labels_out, const unsigned char* images,
+                                              const unsigned char* labels, int count, const int* perm,
+                                              const int* batch_start, int batch, int size, const int* crop,
+                                              const int* flip) {
+    prepare_batch(out, labels_out, images, labels, count, perm, batch_start, batch, size, crop, flip, STORAGE_F32);
+}
+
+extern "C" __global__ void data_prepare_batch_half(unsigned short* out, int* labels_out, const unsigned char* images,
+                                                   const unsigned char* labels, int count, const int* perm,
+                                                   const int* batch_start, int batch, int size, const int* crop,
+                                                   const int* flip, int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    prepare_batch(out, labels_out, images, labels, count, perm, batch_start, batch, size, crop, flip, fmt);
 }

@@ -5,9 +5,15 @@
 //                    const unsigned long long* step)            y = keep ? x * scale : 0; y == x allowed
 //   dropout_backward(float* dx, const float* dy, int n, float p, unsigned long long key,
 //                    const unsigned long long* step)            dx = keep ? dy * scale : 0; dx == dy allowed
+//   dropout_forward_half (unsigned short* y, const unsigned short* x, int n, float p, unsigned long long key,
+//                         const unsigned long long* step, int fmt)
+//   dropout_backward_half(unsigned short* dx, const unsigned short* dy, int n, float p, unsigned long long key,
+//                         const unsigned long long* step, int fmt)
+//       the same on 16-bit tensors of format fmt (common.cuh: 1 fp16, 2 bf16): the same mask and the same float
+//       computation on the widened element, stored rounded to nearest even; in place allowed.
 // with scale = 1.0f / (1.0f - p) in float and
 //   keep_i = philox_uniform(philox_word(key, *step, i)) >= p         (layout in philox.cuh)
-// Launch shape: block ELEMENTWISE_BLOCK (256), grid min(ceil(n / 256), ELEMENTWISE_MAX_GRID), no shared memory;
+// Launch shape (all four): block ELEMENTWISE_BLOCK (256), grid min(ceil(n / 256), ELEMENTWISE_MAX_GRID), no shared memory;
 // grid-stride loop, one element per thread per iteration, coalesced.
 //
 // This is org.alexnetcuda.engine.cpu.Dropout bit for bit: there keep_i = CounterRng.uniform(key, step, i) >= p
@@ -27,21 +33,36 @@ static __host__ __device__ __forceinline__ float dropout_value(float x, float u,
     return u >= p ? x * scale : 0.0f;
 }
 
-static __host__ __device__ __forceinline__ void dropout_apply(float* out, const float* in, int n, float p,
-                                                              unsigned long long key, unsigned long long step) {
+// One body for float (T = float, fmt ignored) and 16-bit (T = unsigned short) tensors.
+template <class T>
+static __host__ __device__ __forceinline__ void dropout_apply(T* out, const T* in, int n, float p,
+                                                              unsigned long long key, unsigned long long step,
+                                                              int fmt) {
     const float scale = 1.0f / (1.0f - p);
     GRID_STRIDE_LOOP(i, n) {
         float u = philox_uniform(philox_word(key, step, (unsigned long long)i));
-        out[i] = dropout_value(in[i], u, p, scale);
+        store_element(out, i, dropout_value(load_element(in, i, fmt), u, p, scale), fmt);
     }
 }
 
 extern "C" __global__ void dropout_forward(float* y, const float* x, int n, float p, unsigned long long key,
                                            const unsigned long long* step) {
-    dropout_apply(y, x, n, p, key, *step);
+    dropout_apply(y, x, n, p, key, *step, STORAGE_F32);
 }
 
 extern "C" __global__ void dropout_backward(float* dx, const float* dy, int n, float p, unsigned long long key,
                                             const unsigned long long* step) {
-    dropout_apply(dx, dy, n, p, key, *step);
+    dropout_apply(dx, dy, n, p, key, *step, STORAGE_F32);
+}
+
+extern "C" __global__ void dropout_forward_half(unsigned short* y, const unsigned short* x, int n, float p,
+                                                unsigned long long key, const unsigned long long* step, int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    dropout_apply(y, x, n, p, key, *step, fmt);
+}
+
+extern "C" __global__ void dropout_backward_half(unsigned short* dx, const unsigned short* dy, int n, float p,
+                                                 unsigned long long key, const unsigned long long* step, int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    dropout_apply(dx, dy, n, p, key, *step, fmt);
 }

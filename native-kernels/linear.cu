@@ -18,13 +18,25 @@
 // the engine zeroes the gradient block before each backward pass.
 #include "common.cuh"
 
-extern "C" __global__ void bias_grad_accumulate(float* db, const float* dy, int rows, int cols) {
+// One body for float (T = float, fmt ignored) and 16-bit (T = unsigned short) tensors.
+template <class T>
+static __host__ __device__ __forceinline__ void bias_grad_columns(T* db, const T* dy, int rows, int cols, int fmt) {
     GRID_STRIDE_LOOP(j, cols) {
-        float acc = db[j];
-        const float* column = dy + j;
+        float acc = load_element(db, j, fmt);
+        const T* column = dy + j;
         for (int i = 0; i < rows; i++) {
-            acc += column[(long long)i * cols];
+            acc += load_element(column, (long long)i * cols, fmt);
         }
-        db[j] = acc;
+        store_element(db, j, acc, fmt);
     }
+}
+
+extern "C" __global__ void bias_grad_accumulate(float* db, const float* dy, int rows, int cols) {
+    bias_grad_columns(db, dy, rows, cols, STORAGE_F32);
+}
+
+extern "C" __global__ void bias_grad_accumulate_half(unsigned short* db, const unsigned short* dy, int rows, int cols,
+                                                     int fmt) {
+    KERNEL_REQUIRE(fmt == STORAGE_F16 || fmt == STORAGE_BF16);
+    bias_grad_columns(db, dy, rows, cols, fmt);
 }

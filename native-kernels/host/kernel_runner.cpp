@@ -39,6 +39,7 @@
 #include "../linear.cu"
 #include "../loss.cu"
 #include "../optimizer.cu"
+#include "../precision.cu"
 
 namespace {
 
@@ -139,15 +140,28 @@ const std::vector<KernelEntry>& registry() {
     static const std::vector<KernelEntry> kernels = {
         entry("activation", "relu_forward", false, relu_forward),
         entry("activation", "relu_backward", false, relu_backward),
+        entry("activation", "relu_forward_half", false, relu_forward_half),
+        entry("activation", "relu_backward_half", false, relu_backward_half),
         entry("data", "data_prepare_batch", false, data_prepare_batch),
+        entry("data", "data_prepare_batch_half", false, data_prepare_batch_half),
         entry("dropout", "dropout_forward", false, dropout_forward),
         entry("dropout", "dropout_backward", false, dropout_backward),
+        entry("dropout", "dropout_forward_half", false, dropout_forward_half),
+        entry("dropout", "dropout_backward_half", false, dropout_backward_half),
         entry("linear", "bias_grad_accumulate", false, bias_grad_accumulate),
+        entry("linear", "bias_grad_accumulate_half", false, bias_grad_accumulate_half),
         entry("loss", "softmax_xent_forward_backward", true, softmax_xent_forward_backward),
         entry("loss", "loss_accumulate", true, loss_accumulate),
         entry("loss", "confusion_accumulate", false, confusion_accumulate),
         entry("optimizer", "adam_begin_step", false, adam_begin_step),
         entry("optimizer", "adam_update", false, adam_update),
+        entry("optimizer", "adam_begin_step_mixed", false, adam_begin_step_mixed),
+        entry("optimizer", "adam_update_mixed", false, adam_update_mixed),
+        entry("precision", "cast_to_half", false, cast_to_half),
+        entry("precision", "cast_to_float", false, cast_to_float),
+        entry("precision", "cast_to_half_scaled", false, cast_to_half_scaled),
+        entry("precision", "grads_check_finite", false, grads_check_finite),
+        entry("precision", "loss_scale_update", false, loss_scale_update),
     };
     return kernels;
 }

@@ -8,6 +8,8 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import org.alexnetcuda.engine.StorageFormat;
+
 /**
  * Launchers for native-kernels/optimizer.cu: Adam as torch.optim.Adam, over the whole model in one launch.
  *
@@ -15,6 +17,10 @@ import java.nio.ByteOrder;
  * #STATE_BYTES} bytes, little-endian), so a captured CUDA graph replays unchanged; {@link #encodeState} builds it
  * and {@link #decodeT}/{@link #decodeLr} read it back. One optimizer step is {@link #step}: adam_begin_step
  * (one thread: t += 1 and the bias corrections) then adam_update (every element).
+ *
+ * <p>Mixed precision: {@link #stepMixed} updates FP32 master weights from 16-bit gradients scaled by the device
+ * loss scale ({@link MixedPrecisionKernels}), writes the 16-bit copy of the weights, and skips the whole step
+ * (t included) when the scale's found_inf is set, as GradScaler.step skips optimizer.step.
  */
 public final class AdamKernels {
     /** adam_begin_step(AdamState* state, double beta1, double beta2). */
@@ -25,6 +31,16 @@ public final class AdamKernels {
      */
     public static final Kernel UPDATE = Kernel.of("optimizer", "adam_update", PTR, PTR, PTR, PTR, I32, PTR,
             F32, F32, F32, F32, F32, F32);
+
+    /** adam_begin_step_mixed(AdamState* state, const LossScale* scale, double beta1, double beta2). */
+    public static final Kernel BEGIN_STEP_MIXED = Kernel.of("optimizer", "adam_begin_step_mixed", PTR, PTR, F64, F64);
+    /**
+     * adam_update_mixed(float* param, unsigned short* param_half, const unsigned short* grad, float* m, float* v,
+     * int n, const AdamState* state, const LossScale* scale, float beta1, float one_minus_beta1, float beta2,
+     * float one_minus_beta2, float eps, float weight_decay, int fmt).
+     */
+    public static final Kernel UPDATE_MIXED = Kernel.of("optimizer", "adam_update_mixed", PTR, PTR, PTR, PTR, PTR,
+            I32, PTR, PTR, F32, F32, F32, F32, F32, F32, I32);
 
     /** sizeof(AdamState). */
     public static final int STATE_BYTES = 24;
@@ -98,5 +114,39 @@ public final class AdamKernels {
                     param, grad, m, v, n, state, (float) h.beta1(), (float) (1.0 - h.beta1()), (float) h.beta2(),
                     (float) (1.0 - h.beta2()), (float) h.eps(), (float) h.weightDecay());
         }
+    }
+
+    /**
+     * One mixed-precision optimizer step over n parameters: {@link #beginStepMixed} then {@link #updateMixed}, on one
+     * stream, after the gradients were checked ({@link MixedPrecisionKernels#checkFinite}) and before the loss scale
+     * is updated ({@link MixedPrecisionKernels#updateScale}). param, m and v are n floats (the FP32 master weights
+     * and moments), paramHalf and grad n 16-bit elements of fmt (F16 or BF16) with the same layout.
+     */
+    public void stepMixed(Object stream, Object state, Object lossScale, Object param, Object paramHalf, Object grad,
+                          Object m, Object v, int n, Hyperparameters h, StorageFormat fmt) {
+        LaunchShape.halfCode(fmt);
+        LaunchShape.requireNonNegative("n", n);
+        beginStepMixed(stream, state, lossScale, h);
+        updateMixed(stream, param, paramHalf, grad, m, v, n, state, lossScale, h, fmt);
+    }
+
+    /**
+     * The element-wise mixed-precision update: nothing if the loss scale's found_inf is set; else g = grad widened
+     * times inv_scale, {@link #update}'s arithmetic on the FP32 param, m and v, and paramHalf = param rounded to fmt.
+     */
+    public void updateMixed(Object stream, Object param, Object paramHalf, Object grad, Object m, Object v, int n,
+                            Object state, Object lossScale, Hyperparameters h, StorageFormat fmt) {
+        int code = LaunchShape.halfCode(fmt);
+        LaunchShape.requireNonNegative("n", n);
+        if (n > 0) {
+            launcher.launch(UPDATE_MIXED, LaunchShape.elementwiseGrid(n), LaunchShape.ELEMENTWISE_BLOCK, 0, stream,
+                    param, paramHalf, grad, m, v, n, state, lossScale, (float) h.beta1(), (float) (1.0 - h.beta1()),
+                    (float) h.beta2(), (float) (1.0 - h.beta2()), (float) h.eps(), (float) h.weightDecay(), code);
+        }
+    }
+
+    /** {@link #beginStep}, unless the loss scale's found_inf is set: one thread (grid 1, block 1). */
+    public void beginStepMixed(Object stream, Object state, Object lossScale, Hyperparameters h) {
+        launcher.launch(BEGIN_STEP_MIXED, 1, 1, 0, stream, state, lossScale, h.beta1(), h.beta2());
     }
 }

@@ -3,6 +3,10 @@ package org.alexnetcuda.kernels;
 import static org.alexnetcuda.kernels.ParamType.I32;
 import static org.alexnetcuda.kernels.ParamType.PTR;
 
+import java.util.Objects;
+
+import org.alexnetcuda.engine.StorageFormat;
+
 /**
  * Launcher for native-kernels/data.cu: one pass from the uint8 CIFAR-10 images in device memory to a normalised
  * float NCHW batch of size x size images (gather by the epoch's permutation, optional crop and flip, bilinear
@@ -16,6 +20,14 @@ public final class DataKernels {
      */
     public static final Kernel PREPARE_BATCH = Kernel.of("data", "data_prepare_batch",
             PTR, PTR, PTR, PTR, I32, PTR, PTR, I32, I32, PTR, PTR);
+
+    /**
+     * data_prepare_batch_half(unsigned short* out, int* labels_out, const unsigned char* images,
+     * const unsigned char* labels, int count, const int* perm, const int* batch_start, int batch, int size,
+     * const int* crop, const int* flip, int fmt).
+     */
+    public static final Kernel PREPARE_BATCH_HALF = Kernel.of("data", "data_prepare_batch_half",
+            PTR, PTR, PTR, PTR, I32, PTR, PTR, I32, I32, PTR, PTR, I32);
 
     /** Side of a CIFAR-10 image. */
     public static final int SIDE = 32;
@@ -46,6 +58,19 @@ public final class DataKernels {
      */
     public void prepareBatch(Object stream, Object out, Object labelsOut, Object images, Object labels, int count,
                              Object perm, Object batchStart, int batch, int size, Object crop, Object flip) {
+        prepareBatch(stream, out, labelsOut, images, labels, count, perm, batchStart, batch, size, crop, flip,
+                StorageFormat.F32);
+    }
+
+    /**
+     * {@link #prepareBatch(Object, Object, Object, Object, Object, int, Object, Object, int, int, Object, Object)}
+     * with out stored in fmt: F32 runs the float kernel; F16 and BF16 store each of its float values rounded to
+     * nearest even (labels are int32 either way).
+     */
+    public void prepareBatch(Object stream, Object out, Object labelsOut, Object images, Object labels, int count,
+                             Object perm, Object batchStart, int batch, int size, Object crop, Object flip,
+                             StorageFormat fmt) {
+        Objects.requireNonNull(fmt, "fmt");
         LaunchShape.requireNonNegative("batch", batch);
         if (size <= 0 || count <= 0) {
             throw new IllegalArgumentException("size and count must be > 0, got " + size + ", " + count);
@@ -55,8 +80,14 @@ public final class DataKernels {
             throw new IllegalArgumentException("batch too large: " + elements + " floats");
         }
         if (batch > 0) {
-            launcher.launch(PREPARE_BATCH, LaunchShape.elementwiseGrid(elements), LaunchShape.ELEMENTWISE_BLOCK, 0,
-                    stream, out, labelsOut, images, labels, count, perm, batchStart, batch, size, crop, flip);
+            if (fmt == StorageFormat.F32) {
+                launcher.launch(PREPARE_BATCH, LaunchShape.elementwiseGrid(elements), LaunchShape.ELEMENTWISE_BLOCK,
+                        0, stream, out, labelsOut, images, labels, count, perm, batchStart, batch, size, crop, flip);
+            } else {
+                launcher.launch(PREPARE_BATCH_HALF, LaunchShape.elementwiseGrid(elements),
+                        LaunchShape.ELEMENTWISE_BLOCK, 0, stream, out, labelsOut, images, labels, count, perm,
+                        batchStart, batch, size, crop, flip, fmt.code());
+            }
         }
     }
 }

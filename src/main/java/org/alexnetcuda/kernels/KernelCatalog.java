@@ -9,13 +9,16 @@ public final class KernelCatalog {
 
     public static List<Kernel> all() {
         return List.of(
-                ReluKernels.FORWARD, ReluKernels.BACKWARD,
-                DropoutKernels.FORWARD, DropoutKernels.BACKWARD,
-                AdamKernels.BEGIN_STEP, AdamKernels.UPDATE,
+                ReluKernels.FORWARD, ReluKernels.BACKWARD, ReluKernels.FORWARD_HALF, ReluKernels.BACKWARD_HALF,
+                DropoutKernels.FORWARD, DropoutKernels.BACKWARD, DropoutKernels.FORWARD_HALF,
+                DropoutKernels.BACKWARD_HALF,
+                AdamKernels.BEGIN_STEP, AdamKernels.UPDATE, AdamKernels.BEGIN_STEP_MIXED, AdamKernels.UPDATE_MIXED,
                 SoftmaxCrossEntropyKernels.FORWARD_BACKWARD, SoftmaxCrossEntropyKernels.ACCUMULATE,
                 SoftmaxCrossEntropyKernels.CONFUSION,
-                LinearKernels.BIAS_GRAD,
-                DataKernels.PREPARE_BATCH);
+                LinearKernels.BIAS_GRAD, LinearKernels.BIAS_GRAD_HALF,
+                DataKernels.PREPARE_BATCH, DataKernels.PREPARE_BATCH_HALF,
+                MixedPrecisionKernels.TO_HALF, MixedPrecisionKernels.TO_FLOAT, MixedPrecisionKernels.TO_HALF_SCALED,
+                MixedPrecisionKernels.CHECK_FINITE, MixedPrecisionKernels.UPDATE_SCALE);
     }
 
     /** The modules (PTX files) the kernels live in. */

@@ -22,6 +22,14 @@ public final class LaunchShape {
         return (int) Math.min((work + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK, ELEMENTWISE_MAX_GRID);
     }
 
+    /** The kernels' {@code int fmt} of a 16-bit storage format; F32 (or null) is refused. */
+    static int halfCode(org.alexnetcuda.engine.StorageFormat fmt) {
+        if (fmt == null || !fmt.isHalf()) {
+            throw new IllegalArgumentException("a 16-bit storage format (F16 or BF16) is required, got " + fmt);
+        }
+        return fmt.code();
+    }
+
     static void requireNonNegative(String what, long value) {
         if (value < 0) {
             throw new IllegalArgumentException(what + " must be >= 0, got " + value);

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +187,47 @@ class DataKernelsTest {
         int[] expected = {200, 7};
         assertArrayEquals(expected, run(images, labels, null, 0, 2, 4, null, null).labels());
         assertArrayEquals(expected, reference(images, labels, null, 0, 2, 4, null, null).labels());
+    }
+
+    /** The 16-bit kernel: the float kernel's values rounded, bit for bit the reference; labels as before. */
+    @Test
+    void halfOutputIsTheFloatBatchRounded() {
+        int count = 12;
+        byte[] images = randomImages(9, count);
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) (250 - i);
+        }
+        int[] perm = {5, 1, 11, 0, 7, 3};
+        int[] crop = {0, 8, 4, 4, 8, 0, 3, 5};
+        int[] flip = {1, 0, 0, 1};
+        int batch = 4;
+        for (StorageFormat fmt : new StorageFormat[] {StorageFormat.F16, StorageFormat.BF16}) {
+            for (int size : new int[] {227, 32, 45}) {
+                Batch f32 = reference(images, labels, perm, 1, batch, size, crop, flip);
+                HalfBatch ref = runHalf(HostBufferMemory.launcher(), images, labels, perm, 1, batch, size, crop, flip,
+                        fmt);
+                HostKernelLauncher launcher = new HostKernelLauncher();
+                HalfBatch kernel = runHalf(launcher, images, labels, perm, 1, batch, size, crop, flip, fmt);
+                assertEquals(DataKernels.PREPARE_BATCH_HALF, launcher.launches.get(0).kernel());
+                HalfValues.assertBitsEqual(ref.out(), kernel.out(), fmt + " size " + size);
+                assertArrayEquals(ref.labels(), kernel.labels());
+                assertArrayEquals(f32.labels(), ref.labels());
+                HalfValues.assertBitsEqual(HalfValues.encode(fmt, f32.out()), ref.out(), fmt + " reference " + size);
+            }
+        }
+    }
+
+    record HalfBatch(short[] out, int[] labels) {
+    }
+
+    private static HalfBatch runHalf(KernelLauncher launcher, byte[] images, byte[] labels, int[] perm, int start,
+                                     int batch, int size, int[] crop, int[] flip, StorageFormat fmt) {
+        HostBuffer out = HostBuffer.zeros(2 * batch * 3 * size * size);
+        HostBuffer labelsOut = HostBuffer.zeros(4 * batch);
+        new DataKernels(launcher).prepareBatch(null, out, labelsOut, HostBuffer.bytes(images),
+                HostBuffer.bytes(labels), labels.length, HostBuffer.ints(perm), HostBuffer.ints(start), batch, size,
+                HostBuffer.ints(crop), HostBuffer.ints(flip), fmt);
+        return new HalfBatch(out.shorts(), labelsOut.ints());
     }
 }

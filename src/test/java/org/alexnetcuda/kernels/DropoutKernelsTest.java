@@ -9,11 +9,13 @@ import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.CounterRng;
 import org.alexnetcuda.engine.cpu.Dropout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -224,6 +226,52 @@ class DropoutKernelsTest {
     /** CounterRng.bits(Dropout.layerKey(2024, 6), 7, i) as recorded (see layerKeyAndCounterRngGiveTheRecordedBits). */
     private static final int[] RECORDED_BITS = {0xab1beb0d, 0xaa0c408a, 0x19180af1, 0x933d98ea, 0x15022580, 0x47394e83,
         0x4393b005, 0x3611059b, 0xd4c58146, 0xc089b1d5};
+
+    /**
+     * The 16-bit kernels: bit for bit the reference, and the reference is the float map (same mask) on the widened
+     * values, rounded; in place included.
+     */
+    @ParameterizedTest
+    @CsvSource({"F16, 1, 0.5", "F16, 4097, 0.2", "F16, 1048583, 0.5", "BF16, 5, 0.5", "BF16, 262144, 0.1",
+        "BF16, 1023, 1.0"})
+    void halfKernelsMatchTheReference(StorageFormat fmt, int n, float p) {
+        long key = Dropout.layerKey(2024L, 6) ^ n;
+        long step = 77L + n;
+        for (boolean backward : new boolean[] {false, true}) {
+            short[] in = HalfValues.random(n + (backward ? 1 : 0), n, fmt);
+            short[] expected = runHalf(HostBufferMemory.launcher(), in, p, key, step, backward, fmt, false);
+            short[] actual = runHalf(new HostKernelLauncher(), in, p, key, step, backward, fmt, false);
+            HalfValues.assertBitsEqual(expected, actual, fmt + " n=" + n + " backward=" + backward);
+            float[] v = HalfValues.decode(fmt, in);
+            float scale = Dropout.scale(p);
+            for (int i = 0; i < n; i++) {
+                v[i] = Dropout.masked(v[i], Dropout.philoxKeep(key, step, i, p), scale);
+            }
+            HalfValues.assertBitsEqual(HalfValues.encode(fmt, v), expected, fmt + " reference n=" + n);
+            if (n < 5000) {
+                HalfValues.assertBitsEqual(expected, runHalf(new HostKernelLauncher(), in, p, key, step, backward,
+                        fmt, true), fmt + " in place");
+            }
+        }
+    }
+
+    private static short[] runHalf(KernelLauncher launcher, short[] in, float p, long key, long step, boolean backward,
+                                   StorageFormat fmt, boolean inPlace) {
+        DropoutKernels dropout = new DropoutKernels(launcher);
+        HostBuffer inBuffer = HostBuffer.shorts(in);
+        HostBuffer out = inPlace ? inBuffer : HostBuffer.zeros(2 * in.length);
+        HostBuffer stepBuffer = HostBuffer.longs(step);
+        if (backward) {
+            dropout.backward(null, out, inBuffer, in.length, p, key, stepBuffer, fmt);
+        } else {
+            dropout.forward(null, out, inBuffer, in.length, p, key, stepBuffer, fmt);
+        }
+        if (launcher instanceof HostKernelLauncher h) {
+            assertEquals(backward ? DropoutKernels.BACKWARD_HALF : DropoutKernels.FORWARD_HALF,
+                    h.launches.get(0).kernel());
+        }
+        return out.shorts();
+    }
 
     /** The Java reference (DropoutReference) on in, with its step in a device u64 as the kernel's. */
     private static float[] reference(float[] in, float p, long key, long step, boolean backward) {

@@ -28,6 +28,12 @@ final class HostBuffer {
         return new HostBuffer(b.array());
     }
 
+    static HostBuffer shorts(short... v) {
+        ByteBuffer b = le(v.length * 2L);
+        b.asShortBuffer().put(v);
+        return new HostBuffer(b.array());
+    }
+
     static HostBuffer ints(int... v) {
         ByteBuffer b = le(v.length * 4L);
         b.asIntBuffer().put(v);
@@ -65,6 +71,12 @@ final class HostBuffer {
     float[] floats() {
         float[] v = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
+    }
+
+    short[] shorts() {
+        short[] v = new short[bytes.length / 2];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(v);
         return v;
     }
 

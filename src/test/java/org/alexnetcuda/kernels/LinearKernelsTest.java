@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 
+import org.alexnetcuda.engine.StorageFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,5 +47,32 @@ class LinearKernelsTest {
                     2, 3);
             ReluKernelsTest.assertBitsEqual(expected, db.floats(), launcher.getClass().getSimpleName());
         }
+    }
+
+    /** The 16-bit kernel against the reference, and the reference against a float loop on widened values. */
+    @ParameterizedTest
+    @CsvSource({"F16, 64, 4096", "F16, 3, 257", "F16, 0, 5", "BF16, 64, 10", "BF16, 2, 1048583", "BF16, 1, 1"})
+    void halfBiasGradient(StorageFormat fmt, int rows, int cols) {
+        short[] dy = HalfValues.finite(rows * 31L + cols, rows * cols, fmt, 1.0);
+        short[] db = HalfValues.finite(cols, cols, fmt, 1.0);
+        if (rows * cols > 3) {
+            dy[3] = fmt.encode(Float.NaN);  // a NaN reaches only its column
+        }
+        HostBuffer dbBuffer = HostBuffer.shorts(db);
+        HostBuffer expected = dbBuffer.copy();
+        HostKernelLauncher launcher = new HostKernelLauncher();
+        new LinearKernels(launcher).biasGradAccumulate(null, dbBuffer, HostBuffer.shorts(dy), rows, cols, fmt);
+        new LinearKernels(HostBufferMemory.launcher()).biasGradAccumulate(null, expected, HostBuffer.shorts(dy), rows,
+                cols, fmt);
+        HalfValues.assertBitsEqual(expected.shorts(), dbBuffer.shorts(), fmt + " " + rows + "x" + cols);
+        assertEquals(LinearKernels.BIAS_GRAD_HALF, launcher.launches.get(0).kernel());
+        float[] acc = HalfValues.decode(fmt, db);
+        float[] g = HalfValues.decode(fmt, dy);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                acc[j] += g[i * cols + j];
+            }
+        }
+        HalfValues.assertBitsEqual(HalfValues.encode(fmt, acc), expected.shorts(), fmt + " reference");
     }
 }

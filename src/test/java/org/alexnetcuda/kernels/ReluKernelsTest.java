@@ -1,15 +1,20 @@
 package org.alexnetcuda.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.Relu;
+import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -114,5 +119,67 @@ class ReluKernelsTest {
         new ReluKernels(HostBufferMemory.launcher()).forward(null, yr, HostBuffer.floats(x), 3);
         assertBitsEqual(expected, y.floats(), "bounds");
         assertBitsEqual(expected, yr.floats(), "bounds of the reference");
+    }
+
+    /** The 16-bit kernels against the reference, and the reference against the float function on widened values. */
+    @ParameterizedTest
+    @CsvSource({"F16, 1", "F16, 257", "F16, 1100003", "BF16, 7", "BF16, 1000", "BF16, 262144"})
+    void halfKernelsMatchTheReference(StorageFormat fmt, int n) {
+        HostKernelLauncher launcher = new HostKernelLauncher();
+        ReluKernels relu = new ReluKernels(launcher);
+        ReluKernels reference = new ReluKernels(HostBufferMemory.launcher());
+        short[] x = HalfValues.random(n, n, fmt);
+        HostBuffer yb = HostBuffer.zeros(2 * n);
+        HostBuffer yr = yb.copy();
+        relu.forward(null, yb, HostBuffer.shorts(x), n, fmt);
+        reference.forward(null, yr, HostBuffer.shorts(x), n, fmt);
+        HalfValues.assertBitsEqual(yr.shorts(), yb.shorts(), fmt + " forward n=" + n);
+        float[] xf = HalfValues.decode(fmt, x);
+        for (int i = 0; i < n; i++) {
+            xf[i] = Relu.value(xf[i]);
+        }
+        HalfValues.assertBitsEqual(HalfValues.encode(fmt, xf), yr.shorts(), fmt + " forward reference n=" + n);
+
+        short[] dy = HalfValues.random(n + 1, n, fmt);
+        HostBuffer dxb = HostBuffer.zeros(2 * n);
+        HostBuffer dxr = dxb.copy();
+        relu.backward(null, dxb, HostBuffer.shorts(dy), yb, n, fmt);
+        reference.backward(null, dxr, HostBuffer.shorts(dy), yr, n, fmt);
+        HalfValues.assertBitsEqual(dxr.shorts(), dxb.shorts(), fmt + " backward n=" + n);
+
+        assertEquals(ReluKernels.FORWARD_HALF, launcher.launches.get(0).kernel());
+        assertEquals(LaunchShape.elementwiseGrid(n), launcher.launches.get(0).gridX());
+    }
+
+    @Test
+    void f32FormatRunsTheFloatKernelsAndHalfInPlaceWorks() {
+        HostKernelLauncher launcher = new HostKernelLauncher();
+        ReluKernels relu = new ReluKernels(launcher);
+        HostBuffer x = HostBuffer.floats(-1f, 2f);
+        relu.forward(null, x, x, 2, StorageFormat.F32);
+        assertEquals(ReluKernels.FORWARD, launcher.launches.get(0).kernel());
+        assertBitsEqual(new float[] {0f, 2f}, x.floats(), "F32");
+
+        int n = 3001;
+        for (StorageFormat fmt : new StorageFormat[] {StorageFormat.F16, StorageFormat.BF16}) {
+            HostBuffer b = HostBuffer.shorts(HalfValues.random(5, n, fmt));
+            HostBuffer r = b.copy();
+            relu.forward(null, b, b, n, fmt);
+            new ReluKernels(HostBufferMemory.launcher()).forward(null, r, r, n, fmt);
+            HalfValues.assertBitsEqual(r.shorts(), b.shorts(), fmt + " in place");
+        }
+    }
+
+    /** A format code other than 1 or 2 traps in the kernel and in the reference. */
+    @Test
+    void otherFormatCodesTrap() {
+        HostBuffer x = HostBuffer.shorts((short) 0x3c00);
+        HostKernelLauncher.KernelFailure e = assertThrows(
+                HostKernelLauncher.KernelFailure.class,
+                () -> new HostKernelLauncher().launch(ReluKernels.FORWARD_HALF, 1, 256, 0, null, x, x, 1, 0));
+        assertTrue(e.getMessage().contains("fmt == STORAGE_F16 || fmt == STORAGE_BF16"),
+                e.getMessage());
+        assertThrows(KernelTrapException.class,
+                () -> HostBufferMemory.launcher().launch(ReluKernels.FORWARD_HALF, 1, 256, 0, null, x, x, 1, 3));
     }
 }

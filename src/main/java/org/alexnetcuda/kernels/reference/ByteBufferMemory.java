@@ -13,7 +13,7 @@ public abstract class ByteBufferMemory implements KernelMemory {
      * A view of the {@code byteCount} bytes that start {@code byteOffset} bytes past {@code ptr}: position 0,
      * limit byteCount, writes visible in the memory. The byte order is set here, so any order will do.
      *
-     * @param elementBytes the size of the elements that will be accessed (1, 4 or 8), for implementations that
+     * @param elementBytes the size of the elements that will be accessed (1, 2, 4 or 8), for implementations that
      *                     check the alignment of the address as the GPU does
      * @throws RuntimeException of the implementation's choice when the range is not inside the memory behind ptr
      */
@@ -82,6 +82,16 @@ public abstract class ByteBufferMemory implements KernelMemory {
     @Override
     public void writeLongs(Object ptr, long index, long[] src, int offset, int count) {
         view(ptr, index, count, Long.BYTES).asLongBuffer().put(src, offset, count);
+    }
+
+    @Override
+    public void readShorts(Object ptr, long index, short[] dst, int offset, int count) {
+        view(ptr, index, count, Short.BYTES).asShortBuffer().get(dst, offset, count);
+    }
+
+    @Override
+    public void writeShorts(Object ptr, long index, short[] src, int offset, int count) {
+        view(ptr, index, count, Short.BYTES).asShortBuffer().put(src, offset, count);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.DataKernels;
 
 /**
@@ -24,6 +25,8 @@ import org.alexnetcuda.kernels.DataKernels;
  * the two agree bit for bit. Kernel semantics that the reference adds to fillBatch's: the images are gathered from
  * device memory by the permutation, the augmentations come from device arrays, and labels are read as unsigned
  * bytes. A crop offset outside [0, 8], which the launcher documents as invalid, is refused (Augment checks it).
+ * {@code data_prepare_batch_half} (the same parameters and {@code int fmt}) writes each of those floats rounded to
+ * the 16-bit format ({@link HalfElements}).
  */
 public final class DataReference {
     private static final int IMAGE = DataKernels.IMAGE_BYTES;
@@ -36,7 +39,22 @@ public final class DataReference {
     public static void dataPrepareBatch(KernelMemory mem, Object out, Object labelsOut, Object images, Object labels,
                                         int count, Object perm, Object batchStart, int batch, int size, Object crop,
                                         Object flip) {
-        String kernel = "data_prepare_batch";
+        prepare("data_prepare_batch", mem, out, labelsOut, images, labels, count, perm, batchStart, batch, size, crop,
+                flip, StorageFormat.F32);
+    }
+
+    public static void dataPrepareBatchHalf(KernelMemory mem, Object out, Object labelsOut, Object images,
+                                            Object labels, int count, Object perm, Object batchStart, int batch,
+                                            int size, Object crop, Object flip, int fmt) {
+        String kernel = "data_prepare_batch_half";
+        StorageFormat format = HalfElements.format(kernel, fmt);
+        prepare(kernel, mem, out, labelsOut, images, labels, count, perm, batchStart, batch, size, crop, flip, format);
+    }
+
+    /** Into float (F32) or 16-bit elements of the given format. */
+    private static void prepare(String kernel, KernelMemory mem, Object out, Object labelsOut, Object images,
+                                Object labels, int count, Object perm, Object batchStart, int batch, int size,
+                                Object crop, Object flip, StorageFormat format) {
         int start = Pointers.isNull(batchStart) ? 0 : mem.getInt(batchStart, 0);
         long total = 3L * size * size * batch;
         if (total > Integer.MAX_VALUE) {
@@ -64,6 +82,7 @@ public final class DataReference {
         int piece = Math.max(1, Math.min(batch, PIECE_FLOATS / sample));
         byte[] pixels = new byte[piece * IMAGE];
         float[] values = new float[piece * sample];
+        short[] bits = format.isHalf() ? new short[values.length] : null;
         for (int k0 = 0; k0 < batch; k0 += piece) {
             int n = Math.min(piece, batch - k0);
             for (int k = 0; k < n; k++) {
@@ -74,7 +93,11 @@ public final class DataReference {
             Cifar10Dataset gathered = new Cifar10Dataset(bytes, new byte[n]);
             Augment[] a = Arrays.copyOfRange(aug, k0, k0 + n);
             Preprocessing.fillBatch(gathered, null, 0, n, size, a, values);
-            mem.writeFloats(out, (long) k0 * sample, values, 0, n * sample);
+            if (bits == null) {
+                mem.writeFloats(out, (long) k0 * sample, values, 0, n * sample);
+            } else {
+                HalfElements.write(mem, out, (long) k0 * sample, n * sample, format, bits, values);
+            }
         }
         mem.writeInts(labelsOut, 0, labelValues, 0, batch);
     }

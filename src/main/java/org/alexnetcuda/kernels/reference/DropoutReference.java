@@ -1,5 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cpu.Dropout;
 
 /**
@@ -13,7 +14,9 @@ import org.alexnetcuda.engine.cpu.Dropout;
  * The key is the layer's, {@code Dropout.layerKey(seed, layerIndex)}, so for the same seed, layer and step the
  * kernels drop exactly the units the CPU engine's Dropout layer drops. As the kernel, the step is read through
  * its pointer before anything else, even for n == 0; p is not range-checked (p = 1 drops everything, the
- * launcher checks [0, 1]). Forward and backward are the same map; out may be in.
+ * launcher checks [0, 1]). Forward and backward are the same map; out may be in. The {@code _half} kernels (an
+ * extra {@code int fmt}) are the same map on 16-bit tensors: each element widened, masked and scaled in float,
+ * rounded on store ({@link HalfElements}).
  */
 public final class DropoutReference {
     private DropoutReference() {
@@ -28,8 +31,26 @@ public final class DropoutReference {
         apply("dropout_backward", "dx", "dy", mem, dx, dy, n, p, key, step);
     }
 
+    public static void dropoutForwardHalf(KernelMemory mem, Object y, Object x, int n, float p, long key, Object step,
+                                          int fmt) {
+        StorageFormat format = HalfElements.format("dropout_forward_half", fmt);
+        apply("dropout_forward_half", "y", "x", mem, y, x, n, p, key, step, format);
+    }
+
+    public static void dropoutBackwardHalf(KernelMemory mem, Object dx, Object dy, int n, float p, long key,
+                                           Object step, int fmt) {
+        StorageFormat format = HalfElements.format("dropout_backward_half", fmt);
+        apply("dropout_backward_half", "dx", "dy", mem, dx, dy, n, p, key, step, format);
+    }
+
     private static void apply(String kernel, String outName, String inName, KernelMemory mem, Object out, Object in,
                               int n, float p, long key, Object stepPtr) {
+        apply(kernel, outName, inName, mem, out, in, n, p, key, stepPtr, StorageFormat.F32);
+    }
+
+    /** The map on float (F32) or 16-bit elements of the given format. */
+    private static void apply(String kernel, String outName, String inName, KernelMemory mem, Object out, Object in,
+                              int n, float p, long key, Object stepPtr, StorageFormat format) {
         long step = mem.getLong(Pointers.required(stepPtr, kernel, "step"), 0);
         if (n <= 0) {
             return;
@@ -38,12 +59,21 @@ public final class DropoutReference {
         Pointers.required(in, kernel, inName);
         float scale = Dropout.scale(p);
         float[] v = new float[Chunks.bufferLength(n)];
+        short[] bits = format.isHalf() ? new short[v.length] : null;
         Chunks.forEach(n, (from, count) -> {
-            mem.readFloats(in, from, v, 0, count);
+            if (bits == null) {
+                mem.readFloats(in, from, v, 0, count);
+            } else {
+                HalfElements.read(mem, in, from, count, format, bits, v);
+            }
             for (int i = 0; i < count; i++) {
                 v[i] = Dropout.masked(v[i], Dropout.philoxKeep(key, step, from + i, p), scale);
             }
-            mem.writeFloats(out, from, v, 0, count);
+            if (bits == null) {
+                mem.writeFloats(out, from, v, 0, count);
+            } else {
+                HalfElements.write(mem, out, from, count, format, bits, v);
+            }
         });
     }
 }

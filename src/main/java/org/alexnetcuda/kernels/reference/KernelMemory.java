@@ -7,7 +7,8 @@ package org.alexnetcuda.kernels.reference;
  * buffer object); the references never look inside it and never pass a null pointer here (they check the
  * kernel's pointer arguments first). {@code index} counts elements of the accessed type from the pointer: the
  * bytes of element {@code index} of a float array start at address {@code ptr + 4 * index}, of a double or long
- * array at {@code ptr + 8 * index}, of a byte array at {@code ptr + index}. All values are little-endian, as on
+ * array at {@code ptr + 8 * index}, of a 16-bit array (the raw bits of fp16 or bf16 elements of mixed precision)
+ * at {@code ptr + 2 * index}, of a byte array at {@code ptr + index}. All values are little-endian, as on
  * every CUDA device. Fields of a C struct are reached the same way: the float at byte 16 of the Adam state is
  * float element 4.
  *
@@ -46,6 +47,15 @@ public interface KernelMemory {
     /** Copies src[offset .. offset + count) to 64-bit integer elements [index, index + count) of ptr. */
     void writeLongs(Object ptr, long index, long[] src, int offset, int count);
 
+    /**
+     * Copies count 16-bit values (C unsigned short, as Java's signed bits: the raw bits of fp16 or bf16 elements)
+     * from elements [index, index + count) of ptr into dst[offset ..].
+     */
+    void readShorts(Object ptr, long index, short[] dst, int offset, int count);
+
+    /** Copies src[offset .. offset + count) to 16-bit elements [index, index + count) of ptr. */
+    void writeShorts(Object ptr, long index, short[] src, int offset, int count);
+
     /** Copies count bytes (C unsigned char, as Java's signed bits) from bytes [index, index + count) of ptr. */
     void readBytes(Object ptr, long index, byte[] dst, int offset, int count);
 
@@ -65,6 +75,10 @@ public interface KernelMemory {
         int[] v = new int[1];
         readInts(ptr, index, v, 0, 1);
         return v[0];
+    }
+
+    default void putInt(Object ptr, long index, int value) {
+        writeInts(ptr, index, new int[] {value}, 0, 1);
     }
 
     default double getDouble(Object ptr, long index) {

@@ -8,6 +8,7 @@ import org.alexnetcuda.kernels.DataKernels;
 import org.alexnetcuda.kernels.DropoutKernels;
 import org.alexnetcuda.kernels.Kernel;
 import org.alexnetcuda.kernels.LinearKernels;
+import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 
@@ -16,7 +17,8 @@ import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
  * the same parameter list as the .cu kernel (the launcher's argument array) and the same effect on memory.
  *
  * <p>One class per module holds the references ({@link ReluReference}, {@link DropoutReference},
- * {@link AdamReference}, {@link LossReference}, {@link LinearReference}, {@link DataReference}); each reuses the CPU
+ * {@link AdamReference}, {@link LossReference}, {@link LinearReference}, {@link DataReference},
+ * {@link PrecisionReference}); each reuses the CPU
  * engine's code for its arithmetic, so the CPU engine, the references and (as the kernel tests check) the kernels
  * share one definition of every formula.
  *
@@ -31,15 +33,30 @@ public final class KernelReference {
                     ReluReference.reluForward(mem, a[0], a[1], i32(a, 2))),
             Map.entry(ReluKernels.BACKWARD, (a, mem) ->
                     ReluReference.reluBackward(mem, a[0], a[1], a[2], i32(a, 3))),
+            Map.entry(ReluKernels.FORWARD_HALF, (a, mem) ->
+                    ReluReference.reluForwardHalf(mem, a[0], a[1], i32(a, 2), i32(a, 3))),
+            Map.entry(ReluKernels.BACKWARD_HALF, (a, mem) ->
+                    ReluReference.reluBackwardHalf(mem, a[0], a[1], a[2], i32(a, 3), i32(a, 4))),
             Map.entry(DropoutKernels.FORWARD, (a, mem) ->
                     DropoutReference.dropoutForward(mem, a[0], a[1], i32(a, 2), f32(a, 3), i64(a, 4), a[5])),
             Map.entry(DropoutKernels.BACKWARD, (a, mem) ->
                     DropoutReference.dropoutBackward(mem, a[0], a[1], i32(a, 2), f32(a, 3), i64(a, 4), a[5])),
+            Map.entry(DropoutKernels.FORWARD_HALF, (a, mem) ->
+                    DropoutReference.dropoutForwardHalf(mem, a[0], a[1], i32(a, 2), f32(a, 3), i64(a, 4), a[5],
+                            i32(a, 6))),
+            Map.entry(DropoutKernels.BACKWARD_HALF, (a, mem) ->
+                    DropoutReference.dropoutBackwardHalf(mem, a[0], a[1], i32(a, 2), f32(a, 3), i64(a, 4), a[5],
+                            i32(a, 6))),
             Map.entry(AdamKernels.BEGIN_STEP, (a, mem) ->
                     AdamReference.adamBeginStep(mem, a[0], f64(a, 1), f64(a, 2))),
             Map.entry(AdamKernels.UPDATE, (a, mem) ->
                     AdamReference.adamUpdate(mem, a[0], a[1], a[2], a[3], i32(a, 4), a[5], f32(a, 6), f32(a, 7),
                             f32(a, 8), f32(a, 9), f32(a, 10), f32(a, 11))),
+            Map.entry(AdamKernels.BEGIN_STEP_MIXED, (a, mem) ->
+                    AdamReference.adamBeginStepMixed(mem, a[0], a[1], f64(a, 2), f64(a, 3))),
+            Map.entry(AdamKernels.UPDATE_MIXED, (a, mem) ->
+                    AdamReference.adamUpdateMixed(mem, a[0], a[1], a[2], a[3], a[4], i32(a, 5), a[6], a[7],
+                            f32(a, 8), f32(a, 9), f32(a, 10), f32(a, 11), f32(a, 12), f32(a, 13), i32(a, 14))),
             Map.entry(SoftmaxCrossEntropyKernels.FORWARD_BACKWARD, (a, mem) ->
                     LossReference.softmaxXentForwardBackward(mem, a[0], a[1], a[2], a[3], a[4], i32(a, 5),
                             i32(a, 6))),
@@ -49,9 +66,24 @@ public final class KernelReference {
                     LossReference.confusionAccumulate(mem, a[0], a[1], a[2], i32(a, 3), i32(a, 4))),
             Map.entry(LinearKernels.BIAS_GRAD, (a, mem) ->
                     LinearReference.biasGradAccumulate(mem, a[0], a[1], i32(a, 2), i32(a, 3))),
+            Map.entry(LinearKernels.BIAS_GRAD_HALF, (a, mem) ->
+                    LinearReference.biasGradAccumulateHalf(mem, a[0], a[1], i32(a, 2), i32(a, 3), i32(a, 4))),
             Map.entry(DataKernels.PREPARE_BATCH, (a, mem) ->
                     DataReference.dataPrepareBatch(mem, a[0], a[1], a[2], a[3], i32(a, 4), a[5], a[6], i32(a, 7),
-                            i32(a, 8), a[9], a[10])));
+                            i32(a, 8), a[9], a[10])),
+            Map.entry(DataKernels.PREPARE_BATCH_HALF, (a, mem) ->
+                    DataReference.dataPrepareBatchHalf(mem, a[0], a[1], a[2], a[3], i32(a, 4), a[5], a[6], i32(a, 7),
+                            i32(a, 8), a[9], a[10], i32(a, 11))),
+            Map.entry(MixedPrecisionKernels.TO_HALF, (a, mem) ->
+                    PrecisionReference.castToHalf(mem, a[0], a[1], i32(a, 2), i32(a, 3))),
+            Map.entry(MixedPrecisionKernels.TO_FLOAT, (a, mem) ->
+                    PrecisionReference.castToFloat(mem, a[0], a[1], i32(a, 2), i32(a, 3))),
+            Map.entry(MixedPrecisionKernels.TO_HALF_SCALED, (a, mem) ->
+                    PrecisionReference.castToHalfScaled(mem, a[0], a[1], i32(a, 2), a[3], i32(a, 4))),
+            Map.entry(MixedPrecisionKernels.CHECK_FINITE, (a, mem) ->
+                    PrecisionReference.gradsCheckFinite(mem, a[0], i32(a, 1), a[2], i32(a, 3))),
+            Map.entry(MixedPrecisionKernels.UPDATE_SCALE, (a, mem) ->
+                    PrecisionReference.lossScaleUpdate(mem, a[0], f32(a, 1), f32(a, 2), i32(a, 3))));
 
     private KernelReference() {
     }

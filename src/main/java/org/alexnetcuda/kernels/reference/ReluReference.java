@@ -1,5 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cpu.Relu;
 
 /**
@@ -10,6 +11,8 @@ import org.alexnetcuda.engine.cpu.Relu;
  *   relu_backward(float* dx, const float* dy, const float* y, int n)   dx[i] = y[i] > 0 ? dy[i] : 0
  * </pre>
  * for i in [0, n); nothing for n <= 0. Each piece is read before it is written, so y may be x and dx may be dy.
+ * The {@code _half} kernels are the same on 16-bit tensors of format fmt: each element widened, the same function,
+ * the result rounded ({@link HalfElements}).
  */
 public final class ReluReference {
     private ReluReference() {
@@ -28,6 +31,45 @@ public final class ReluReference {
                 v[i] = Relu.value(v[i]);
             }
             mem.writeFloats(y, from, v, 0, count);
+        });
+    }
+
+    public static void reluForwardHalf(KernelMemory mem, Object y, Object x, int n, int fmt) {
+        StorageFormat format = HalfElements.format("relu_forward_half", fmt);
+        if (n <= 0) {
+            return;
+        }
+        Pointers.required(y, "relu_forward_half", "y");
+        Pointers.required(x, "relu_forward_half", "x");
+        short[] bits = new short[Chunks.bufferLength(n)];
+        float[] v = new float[bits.length];
+        Chunks.forEach(n, (from, count) -> {
+            HalfElements.read(mem, x, from, count, format, bits, v);
+            for (int i = 0; i < count; i++) {
+                v[i] = Relu.value(v[i]);
+            }
+            HalfElements.write(mem, y, from, count, format, bits, v);
+        });
+    }
+
+    public static void reluBackwardHalf(KernelMemory mem, Object dx, Object dy, Object y, int n, int fmt) {
+        StorageFormat format = HalfElements.format("relu_backward_half", fmt);
+        if (n <= 0) {
+            return;
+        }
+        Pointers.required(dx, "relu_backward_half", "dx");
+        Pointers.required(dy, "relu_backward_half", "dy");
+        Pointers.required(y, "relu_backward_half", "y");
+        short[] bits = new short[Chunks.bufferLength(n)];
+        float[] g = new float[bits.length];
+        float[] out = new float[bits.length];
+        Chunks.forEach(n, (from, count) -> {
+            HalfElements.read(mem, dy, from, count, format, bits, g);
+            HalfElements.read(mem, y, from, count, format, bits, out);
+            for (int i = 0; i < count; i++) {
+                g[i] = Relu.gradient(out[i], g[i]);
+            }
+            HalfElements.write(mem, dx, from, count, format, bits, g);
         });
     }
 

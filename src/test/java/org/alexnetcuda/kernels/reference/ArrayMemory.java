@@ -117,6 +117,22 @@ final class ArrayMemory implements KernelMemory {
     }
 
     @Override
+    public void readShorts(Object ptr, long index, short[] dst, int offset, int count) {
+        ByteBuffer b = buffer(ptr, 2 * index, 2L * count);
+        for (int i = 0; i < count; i++) {
+            dst[offset + i] = b.getShort();
+        }
+    }
+
+    @Override
+    public void writeShorts(Object ptr, long index, short[] src, int offset, int count) {
+        ByteBuffer b = buffer(ptr, 2 * index, 2L * count);
+        for (int i = 0; i < count; i++) {
+            b.putShort(src[offset + i]);
+        }
+    }
+
+    @Override
     public void readBytes(Object ptr, long index, byte[] dst, int offset, int count) {
         buffer(ptr, index, count).get(dst, offset, count);
     }
