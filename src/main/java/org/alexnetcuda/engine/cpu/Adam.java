@@ -65,8 +65,11 @@ public final class Adam {
         this.weightDecay = weightDecay;
     }
 
-    /** The double a float literal meant: 0.9f -> 0.9. */
-    static double decimal(float f) {
+    /**
+     * The double a float literal meant: 0.9f -> 0.9. PyTorch holds the hyperparameters as Python doubles, so both
+     * engines widen --lr this way (1e-3f widened as is would be 0.0010000000474974513).
+     */
+    public static double decimal(float f) {
         return Double.parseDouble(Float.toString(f));
     }
 

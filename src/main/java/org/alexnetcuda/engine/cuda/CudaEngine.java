@@ -92,6 +92,11 @@ public final class CudaEngine implements Engine {
      */
     private OptimizerState.LossScale carriedLossScale;
 
+    /** --lr as the double PyTorch (and the CPU engine's Adam) would hold: 1e-3f is 0.001. */
+    private double learningRate() {
+        return org.alexnetcuda.engine.cpu.Adam.decimal(config.learningRate());
+    }
+
     /** {@link Profiler#NONE} unless profiling was asked for, so the ranges cost nothing by default. */
     private Profiler prof = Profiler.NONE;
     private ProfileSteps window;
@@ -253,7 +258,7 @@ public final class CudaEngine implements Engine {
         }
         m.setD32(ptr(mem.adamM), 0, paramCount, stream);
         m.setD32(ptr(mem.adamV), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, config.learningRate()), 0, AdamKernels.STATE_BYTES, stream);
+        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, learningRate()), 0, AdamKernels.STATE_BYTES, stream);
         if (train != null) {
             m.copyToDevice(ptr(mem.trainImages), train.images(), 0, trainCount * MemoryPlan.IMAGE_BYTES, stream);
             m.copyToDevice(ptr(mem.trainLabels), train.labels(), 0, trainCount, stream);
@@ -657,7 +662,7 @@ public final class CudaEngine implements Engine {
         DeviceMemory m = device.memory();
         m.copyToDevice(ptr(mem.adamM), state.m(), 0, paramCount, stream);
         m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), config.learningRate()), 0,
+        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), learningRate()), 0,
                 AdamKernels.STATE_BYTES, stream);
         carriedLossScale = state.lossScale();
         if (config.precision().lossScaling()) {

@@ -42,12 +42,18 @@ import org.junit.jupiter.api.Test;
  * ({@link MixedPrecisionSimTest}), which stores 16-bit tensors exactly as a GPU does and computes in FP32, and a
  * real GPU in the GPU suite.
  *
- * <p>Bounds, norm-wise relative to the FP32 reference: every 16-bit store rounds by at most the format's unit
- * roundoff u (fp16 2^-11 = 4.9e-4, bf16 2^-8 = 3.9e-3), and the errors of the input, the weights and each layer's
- * output add up through the network's 21 layers, growing where ReLU and pooling pass them on (at most a few times
- * 10 u here, measured about 5 u). So a layer's output is within 40 u of FP32 (fp16 2e-2, bf16 0.16), the gradients
- * within 80 u, and after one Adam step, which moves each weight by about lr whatever the gradient's rounding, the
- * weights are within 1e-3.
+ * <p>Bounds, norm-wise relative to the FP32 reference, in units of the format's unit roundoff u (fp16 2^-11 =
+ * 4.9e-4, bf16 2^-8 = 3.9e-3):
+ * <ul>
+ * <li>Layer outputs: every 16-bit store rounds by at most u, products accumulate in FP32, and the errors of the
+ *     input, the weights and the layers before add up; measured at most 2 u on the simulator; bound 10 u.</li>
+ * <li>Gradients scale like sqrt(u), not u: where a ReLU input or a max-pool window's runner-up is within rounding
+ *     of its threshold, 16-bit and FP32 route a whole gradient element differently (a mask flips, a rounded tie
+ *     sends the gradient to the window's first maximum), and a fraction of about u of the elements wholly wrong is
+ *     a norm-wise error of about sqrt(u). Measured 1.7 sqrt(u) for fp16 and 2.5 sqrt(u) for bf16 at conv1,
+ *     about u at the fully connected layers; bound 5 sqrt(u). PyTorch's autocast has the same property.</li>
+ * <li>Adam updates the FP32 master weights from the unscaled gradients exactly as the CPU engine's Adam does.</li>
+ * </ul>
  */
 abstract class MixedPrecisionContract {
     private static final Path SYNTH = Path.of("test-data", "synth-small");
@@ -103,25 +109,36 @@ abstract class MixedPrecisionContract {
                 float[] ref = cpu.activation(i).data;
                 double err = CudaEngineContract.relativeError(gpu.readActivation(i, n), 0, ref, 0, ref.length);
                 worst = Math.max(worst, err);
-                assertTrue(err < 40 * u, p + " " + SPEC.layers().get(i).name() + " output relative error " + err);
+                assertTrue(err < 10 * u, p + " " + SPEC.layers().get(i).name() + " output relative error " + err);
             }
-            // fp16 gradients carry the loss scale of the step (2^16 at the first one, which did not overflow here)
-            double scale = p == Precision.FP16 ? MixedPrecisionKernels.INIT_SCALE : 1;
+            // fp16 gradients carry the loss scale of the step (2^16 at the first one, which did not overflow here);
+            // unscaling multiplies by its reciprocal in float, as the kernel and GradScaler do
+            float inverse = p == Precision.FP16 ? 1f / MixedPrecisionKernels.INIT_SCALE : 1f;
             float[] grads = gpu.readGradients();
             for (int i = 0; i < grads.length; i++) {
-                grads[i] /= scale;
+                grads[i] *= inverse;
             }
+            double worstGrad = 0;
             for (Parameter q : cpuStore.parameters()) {
                 double err = CudaEngineContract.relativeError(grads, q.offset(), cpuStore.grads, q.offset(), q.size());
-                assertTrue(err < 80 * u, p + " " + q.name() + " gradient relative error " + err);
+                worstGrad = Math.max(worstGrad, err);
+                assertTrue(err < 5 * Math.sqrt(u), p + " " + q.name() + " gradient relative error " + err);
             }
-            new Adam().step(cpuStore);
+            // Adam on the FP32 master weights, from the unscaled 16-bit gradients: the CPU engine's Adam given the
+            // same gradients moves the weights the same way (bit for bit on the simulator; the update of one step is
+            // about lr per weight, so comparing with the FP32 run's step would only measure sign flips of
+            // near-zero gradients).
+            ParameterStore expected = SPEC.newParameterStore();
+            System.arraycopy(init.values, 0, expected.values, 0, init.values.length);
+            System.arraycopy(grads, 0, expected.grads, 0, grads.length);
+            new Adam(1e-3f, 0.9f, 0.999f, 1e-8f, 0f).step(expected); // as the CPU engine makes it from EngineConfig
             ParameterStore after = SPEC.newParameterStore();
             gpu.readParameters(after);
-            double err = CudaEngineContract.relativeError(after.values, 0, cpuStore.values, 0, cpuStore.size());
-            assertTrue(err < 1e-3, p + " FP32 master weights after one Adam step, relative error " + err);
+            double err = CudaEngineContract.relativeError(after.values, 0, expected.values, 0, expected.size());
+            assertTrue(err <= adamBound(), p + " FP32 master weights after one Adam step, relative error " + err);
             assertEquals(1, gpu.step());
-            System.out.printf("%s: worst layer output error %.2e (%.1f u)%n", p, worst, worst / u);
+            System.out.printf("%s: worst layer output error %.2e (%.1f u), worst gradient error %.2e (%.1f sqrt(u))%n",
+                    p, worst, worst / u, worstGrad, worstGrad / Math.sqrt(u));
             if (p == Precision.FP16) {
                 assertArrayEquals(new double[] {MixedPrecisionKernels.INIT_SCALE, 1, 0}, gpu.lossScale(),
                         "scale kept, one good step, none skipped");
@@ -179,6 +196,11 @@ abstract class MixedPrecisionContract {
         }
         double err = CudaEngineContract.relativeError(result[1], 0, result[0], 0, result[0].length);
         assertTrue(err <= replayBound(), p + ": graph replay vs eager, relative error " + err);
+    }
+
+    /** Adam on the master weights is our kernel, the CPU engine's arithmetic: exact on the simulator. */
+    double adamBound() {
+        return 0;
     }
 
     /** 0 where the device is deterministic (the simulator); a GPU's atomics-based algorithms differ a little. */
