@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
+import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.model.AlexNet;
@@ -48,12 +49,13 @@ final class TinyRuns {
     }
 
     /** The final weights and Adam state of an engine, and a run's metrics, for exact comparison. */
-    record Outcome(float[] weights, float[] m, float[] v, long step, List<EpochMetrics> history) {
+    record Outcome(float[] weights, float[] m, float[] v, long step, long adamStep, OptimizerState.LossScale lossScale,
+                   List<EpochMetrics> history) {
         static Outcome of(Engine e, List<EpochMetrics> history) {
             ParameterStore w = e.network().newParameterStore();
             e.readParameters(w);
             var o = e.optimizerState();
-            return new Outcome(w.values, o.m(), o.v(), o.step(), history);
+            return new Outcome(w.values, o.m(), o.v(), o.trainingSteps(), o.step(), o.lossScale(), history);
         }
     }
 }
