@@ -28,6 +28,8 @@ import org.alexnetcuda.train.TrainOptions;
 import org.alexnetcuda.train.TrainPosition;
 import org.alexnetcuda.train.TrainingRun;
 
+import com.google.gson.JsonObject;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -214,7 +216,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunReport.printEnd(log, result, dir, saveWeights);
         if (json) {
-            System.out.println(MetricsLog.toJson(result.history()));
+            JsonObject out = com.google.gson.JsonParser.parseString(MetricsLog.toJson(result.history())).getAsJsonObject();
+            if (result.lossScale() != null) {
+                JsonObject ls = new JsonObject();
+                ls.addProperty("scale", result.lossScale().scale());
+                ls.addProperty("skipped_steps", result.lossScale().skippedSteps());
+                out.add("loss_scale", ls);
+            }
+            System.out.println(new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(out));
         }
     }
 

@@ -49,6 +49,14 @@ public interface Engine extends AutoCloseable {
      * A copy of the optimizer's state (step count, Adam moments in the parameter layout), for a checkpoint.
      * Before the first step: step 0 and zero moments.
      */
+    /**
+     * The dynamic loss scale of fp16 training, cheaply (without the moments); null where the engine does not scale
+     * the loss.
+     */
+    default OptimizerState.LossScale lossScale() {
+        return null;
+    }
+
     OptimizerState optimizerState();
 
     /**

@@ -72,6 +72,10 @@ public final class RunReport {
                     + ", Test Accuracy=" + last.testAccuracy());
             out.printf(ROW, "best accuracy", best.testAccuracy() + " (epoch " + best.epoch() + ")");
         }
+        if (r.lossScale() != null) {
+            out.printf(ROW, "loss scale", String.format("%.0f (fp16), %d step%s skipped for non-finite gradients",
+                    r.lossScale().scale(), r.lossScale().skippedSteps(), r.lossScale().skippedSteps() == 1 ? "" : "s"));
+        }
         out.printf(ROW, "time", format(r.sessionSeconds()) + " this session, " + format(r.totalSeconds()) + " in all");
         out.printf(ROW, "checkpoint", r.lastCheckpoint());
         out.printf(ROW, "metrics", runDir.resolve(MetricsLog.CSV) + ", " + runDir.resolve(MetricsLog.JSON));

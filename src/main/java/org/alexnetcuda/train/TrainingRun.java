@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.alexnetcuda.engine.Engine;
+import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.ParameterStore;
 
 /**
@@ -32,7 +33,9 @@ public final class TrainingRun implements TrainHooks {
     private String lastCheckpointName;
 
     /** What a finished run produced. */
-    public record Result(List<EpochMetrics> history, Path lastCheckpoint, double sessionSeconds, double totalSeconds) {
+    /** @param lossScale fp16's loss scale at the end, with the steps it skipped; null for other precisions */
+    public record Result(List<EpochMetrics> history, Path lastCheckpoint, double sessionSeconds, double totalSeconds,
+                         OptimizerState.LossScale lossScale) {
     }
 
     public TrainingRun(Engine engine, RunConfig config, RunDirectory dir, StopSignal stop, PrintStream log, boolean quiet,
@@ -85,7 +88,7 @@ public final class TrainingRun implements TrainHooks {
                     : "the last good checkpoint is " + lastCheckpoint), e.step());
         }
         double session = seconds();
-        return new Result(List.copyOf(history), lastCheckpoint, session, elapsedBefore + session);
+        return new Result(List.copyOf(history), lastCheckpoint, session, elapsedBefore + session, engine.lossScale());
     }
 
     private double seconds() {

@@ -643,10 +643,8 @@ public final class CudaEngine implements Engine {
         int[] words = new int[AdamKernels.STATE_BYTES / 4];
         device.memory().copyToHost(words, 0, words.length, ptr(mem.adamState), stream);
         long adamSteps = AdamKernels.decodeT(intsAsBytes(words));
-        double[] ls = lossScale();
-        OptimizerState.LossScale scale = ls == null ? carriedLossScale
-                : new OptimizerState.LossScale((float) ls[0], (int) ls[1], (long) ls[2]);
-        return new OptimizerState(adamSteps, m, v, scale);
+        OptimizerState.LossScale scale = lossScale();
+        return new OptimizerState(adamSteps, m, v, scale != null ? scale : carriedLossScale);
     }
 
     /**
@@ -675,19 +673,17 @@ public final class CudaEngine implements Engine {
         steps = state.trainingSteps();
     }
 
-    /**
-     * The loss scale's device state {scale, good steps since the last change, skipped steps}; null unless fp16.
-     * Reading it waits for the queued steps.
-     */
-    public double[] lossScale() {
+    /** fp16's loss scale as the device holds it (reading it waits for the queued steps); null otherwise. */
+    @Override
+    public OptimizerState.LossScale lossScale() {
         if (!config.precision().lossScaling()) {
             return null;
         }
         int[] words = new int[MixedPrecisionKernels.LOSS_SCALE_BYTES / 4];
         device.memory().copyToHost(words, 0, words.length, ptr(mem.lossScale), stream);
         byte[] b = intsAsBytes(words);
-        return new double[] {MixedPrecisionKernels.decodeScale(b), MixedPrecisionKernels.decodeGoodSteps(b),
-                MixedPrecisionKernels.decodeSkipped(b)};
+        return new OptimizerState.LossScale(MixedPrecisionKernels.decodeScale(b), MixedPrecisionKernels.decodeGoodSteps(b),
+                MixedPrecisionKernels.decodeSkipped(b));
     }
 
     /** Sets the fp16 loss scale (good steps and skipped count kept at 0): tests force an overflow with it. */

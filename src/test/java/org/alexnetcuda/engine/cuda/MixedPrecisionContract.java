@@ -15,6 +15,7 @@ import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
+import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.Parameter;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
@@ -140,7 +141,7 @@ abstract class MixedPrecisionContract {
             System.out.printf("%s: worst layer output error %.2e (%.1f u), worst gradient error %.2e (%.1f sqrt(u))%n",
                     p, worst, worst / u, worstGrad, worstGrad / Math.sqrt(u));
             if (p == Precision.FP16) {
-                assertArrayEquals(new double[] {MixedPrecisionKernels.INIT_SCALE, 1, 0}, gpu.lossScale(),
+                assertEquals(new OptimizerState.LossScale(MixedPrecisionKernels.INIT_SCALE, 1, 0), gpu.lossScale(),
                         "scale kept, one good step, none skipped");
             } else {
                 assertEquals(null, gpu.lossScale(), "bf16 does not scale");
@@ -167,14 +168,14 @@ abstract class MixedPrecisionContract {
             for (float m : state.m()) {
                 assertEquals(0f, m, "Adam's first moment untouched");
             }
-            assertArrayEquals(new double[] {0x1p39, 0, 1}, gpu.lossScale(), "scale halved, one step skipped");
+            assertEquals(new OptimizerState.LossScale(0x1p39f, 0, 1), gpu.lossScale(), "scale halved, one step skipped");
 
             gpu.overrideLossScale(1024f);
             gpu.trainStep(null, n, n);
             gpu.readParameters(after);
             double moved = CudaEngineContract.relativeError(after.values, 0, init.values, 0, init.size());
             assertTrue(moved > 1e-4, "the next step trains: weights moved by " + moved);
-            assertArrayEquals(new double[] {1024, 1, 0}, gpu.lossScale());
+            assertEquals(new OptimizerState.LossScale(1024, 1, 0), gpu.lossScale());
         }
     }
 
