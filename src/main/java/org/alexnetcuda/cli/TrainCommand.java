@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.ParameterStore;
@@ -27,8 +31,6 @@ import org.alexnetcuda.train.StopSignal;
 import org.alexnetcuda.train.TrainOptions;
 import org.alexnetcuda.train.TrainPosition;
 import org.alexnetcuda.train.TrainingRun;
-
-import com.google.gson.JsonObject;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -216,14 +218,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunReport.printEnd(log, result, dir, saveWeights);
         if (json) {
-            JsonObject out = com.google.gson.JsonParser.parseString(MetricsLog.toJson(result.history())).getAsJsonObject();
+            JsonObject out = JsonParser.parseString(MetricsLog.toJson(result.history())).getAsJsonObject();
             if (result.lossScale() != null) {
                 JsonObject ls = new JsonObject();
                 ls.addProperty("scale", result.lossScale().scale());
                 ls.addProperty("skipped_steps", result.lossScale().skippedSteps());
                 out.add("loss_scale", ls);
             }
-            System.out.println(new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(out));
+            System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(out));
         }
     }
 
