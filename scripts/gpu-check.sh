@@ -7,8 +7,11 @@
 #   device      the `device` report
 #   suite       the GPU test suite (tagged gpu) if Maven is there, else the jar's own checks against the CPU engine
 #   epoch       one epoch of the notebook's configuration (fp32) on synthetic data of CIFAR-10's size
-#   tenepochs   10 epochs in tf32 on the same data, timed (the issue's "10 epochs under 60 s" target)
-#   sidebyside  bench/side-by-side.sh: alexnet-cuda and PyTorch, fp32 and tf32, a markdown report in $OUT/perf
+#   tenepochs   10 epochs in tf32 on the same data, timed (the issue's "10 epochs under 60 s" target); TEN=bf16
+#               (or any precision) times that one instead
+#   precision   bench/precision-accuracy.sh on the GPU: the synthetic set trained in fp32, tf32, fp16 and bf16,
+#               accuracy against fp32, a markdown report in $OUT/perf
+#   sidebyside  bench/side-by-side.sh: alexnet-cuda and PyTorch, fp32, tf32, fp16 and bf16, a report in $OUT/perf
 #   nsys        Nsight Systems on 5 profiled steps per precision (NVTX per layer), with summaries as text
 #   ncu         Nsight Compute, full set, on one profiled training step in tf32
 #   sanitizer   a short training run under compute-sanitizer (memcheck)
@@ -24,7 +27,8 @@ RUNS=${RUNS:-/tmp/alexnet-cuda-runs}
 mkdir -p "$OUT"
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(host device suite epoch tenepochs sidebyside nsys ncu sanitizer)
+[ ${#sections[@]} -gt 0 ] || sections=(host device suite epoch tenepochs precision sidebyside nsys ncu sanitizer)
+TEN=${TEN:-tf32}
 
 # A run folder of its own, emptied: a second check on the same machine starts a new run, not a refused one.
 fresh() { rm -rf "${RUNS:?}/$1"; echo "$RUNS/$1"; }
@@ -68,17 +72,17 @@ epoch() {
 }
 
 tenepochs() {
-    step "10 epochs in tf32, timed (the whole process, start-up and evaluation included)"
+    step "10 epochs in $TEN, timed (the whole process, start-up and evaluation included)"
     synth_full
     local t0 t1
     t0=$(date +%s.%N)
-    java -jar "$JAR" train --device gpu --precision tf32 --data-dir "$DATA" --epochs 10 \
-        --run-dir "$(fresh ten-epochs-tf32)" --keep 1 --json > "$OUT/ten-epochs-tf32.json" 2> "$OUT/ten-epochs-tf32.log"
+    java -jar "$JAR" train --device gpu --precision "$TEN" --data-dir "$DATA" --epochs 10 \
+        --run-dir "$(fresh ten-epochs-$TEN)" --keep 1 --json > "$OUT/ten-epochs-$TEN.json" 2> "$OUT/ten-epochs-$TEN.log"
     local rc=$?
     t1=$(date +%s.%N)
-    tail -25 "$OUT/ten-epochs-tf32.log"
+    tail -25 "$OUT/ten-epochs-$TEN.log"
     echo "exit $rc; wall time $(echo "$t1 - $t0" | bc 2>/dev/null || python3 -c "print($t1 - $t0)") s for the process"
-    python3 - "$OUT/ten-epochs-tf32.json" <<'PY' 2>/dev/null || echo "(python3 not available to sum the epochs)"
+    python3 - "$OUT/ten-epochs-$TEN.json" <<'PY' 2>/dev/null || echo "(python3 not available to sum the epochs)"
 import json, sys
 e = json.load(open(sys.argv[1]))["epochs"]
 print(f"sum of the {len(e)} epochs' seconds (training and evaluation): {sum(x['seconds'] for x in e):.2f} s; "
@@ -86,8 +90,15 @@ print(f"sum of the {len(e)} epochs' seconds (training and evaluation): {sum(x['s
 PY
 }
 
+precision() {
+    step "training accuracy by precision on the synthetic set (fp32, tf32, fp16, bf16)"
+    DEVICE=gpu OUT_DIR="$OUT/perf" ALEXNET="java -jar $JAR" bash bench/precision-accuracy.sh
+    echo "exit $?"
+    cat "$OUT"/perf/*-precision-accuracy-gpu.md 2>/dev/null | sed -n '1,30p'
+}
+
 sidebyside() {
-    step "alexnet-cuda and PyTorch side by side, fp32 and tf32"
+    step "alexnet-cuda and PyTorch side by side, fp32, tf32, fp16 and bf16"
     JAR="$JAR" OUT_DIR="$OUT/perf" bash bench/side-by-side.sh; echo "exit $?"
 }
 
@@ -138,7 +149,7 @@ sanitizer() {
     fi
 }
 
-all="host device suite epoch tenepochs sidebyside nsys ncu sanitizer"
+all="host device suite epoch tenepochs precision sidebyside nsys ncu sanitizer"
 for s in "${sections[@]}"; do
     case " $all " in
         *" $s "*) ;;
