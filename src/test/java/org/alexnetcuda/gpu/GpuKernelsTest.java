@@ -12,13 +12,17 @@ import org.alexnetcuda.device.DeviceMemory;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.sim.SimDevice;
+import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DropoutKernels;
 import org.alexnetcuda.kernels.LinearKernels;
+import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Our PTX kernels on the GPU against their Java references (which run in the simulator, and which the CPU tests
@@ -169,5 +173,82 @@ class GpuKernelsTest {
         assertArrayEquals((double[]) ref[2], (double[]) gpu[2], "confusion matrix");
         assertArrayEquals((float[]) ref[3], (float[]) gpu[3], "bias gradient");
         assertTrue(t0[SoftmaxCrossEntropyKernels.SAMPLES] == n);
+    }
+
+    /**
+     * The mixed-precision kernels at fc6's size, in both 16-bit formats: casts, ReLU, dropout and the bias gradient
+     * on 16-bit tensors, then three Adam steps over 16-bit gradients with the fp16 loss-scale check and update; bit
+     * for bit (the conversions are integer code, the arithmetic that of the FP32 kernels).
+     */
+    @ParameterizedTest
+    @EnumSource(value = StorageFormat.class, names = {"F16", "BF16"})
+    void mixedPrecisionKernelsBitForBit(StorageFormat fmt) {
+        int n = 64 * 4096;
+        float[] x = random(n, 7);
+        float[] dy = random(n, 8);
+        float[] p = random(n, 9);
+        Object[] r = onBoth(d -> {
+            Stream s = d.streams().createStream();
+            DeviceMemory m = d.memory();
+            MixedPrecisionKernels mixed = new MixedPrecisionKernels(d.kernels());
+            DevicePtr fx = upload(d, x, s);
+            DevicePtr fdy = upload(d, dy, s);
+            DevicePtr hx = m.alloc(2L * n);
+            DevicePtr hdy = m.alloc(2L * n);
+            DevicePtr hy = m.alloc(2L * n);
+            DevicePtr hdx = m.alloc(2L * n);
+            DevicePtr out = m.alloc(4L * n);
+            mixed.toHalf(s, hx, fx, n, fmt);
+            mixed.toHalf(s, hdy, fdy, n, fmt);
+            DevicePtr state = m.alloc(AdamKernels.STATE_BYTES);
+            m.copyToDevice(state, AdamKernels.encodeState(17, 1e-3), 0, AdamKernels.STATE_BYTES, s);
+            float[][] results = new float[7][];
+            new ReluKernels(d.kernels()).forward(s, hy, hx, n, fmt);
+            new ReluKernels(d.kernels()).backward(s, hdx, hdy, hy, n, fmt);
+            mixed.toFloat(s, out, hy, n, fmt);
+            results[0] = download(d, out, n, s);
+            mixed.toFloat(s, out, hdx, n, fmt);
+            results[1] = download(d, out, n, s);
+            new DropoutKernels(d.kernels()).forward(s, hy, hx, n, 0.5f, seed, state, fmt);
+            new DropoutKernels(d.kernels()).backward(s, hdx, hdy, n, 0.5f, seed, state, fmt);
+            mixed.toFloat(s, out, hy, n, fmt);
+            results[2] = download(d, out, n, s);
+            mixed.toFloat(s, out, hdx, n, fmt);
+            results[3] = download(d, out, n, s);
+            DevicePtr db = m.alloc(2L * 4096);
+            m.setD32(db, 0, 4096 / 2, s);
+            new LinearKernels(d.kernels()).biasGradAccumulate(s, db, hdy, 64, 4096, fmt);
+            mixed.toFloat(s, out, db, 4096, fmt);
+            results[4] = download(d, out, 4096, s);
+
+            // Adam: FP32 master weights, 16-bit gradients (hdy) and weight copy, the loss scale checked and updated
+            DevicePtr pp = upload(d, p, s);
+            DevicePtr hp = m.alloc(2L * n);
+            DevicePtr pm = m.alloc(4L * n);
+            DevicePtr pv = m.alloc(4L * n);
+            m.setD32(pm, 0, n, s);
+            m.setD32(pv, 0, n, s);
+            m.copyToDevice(state, AdamKernels.encodeState(0, 1e-3), 0, AdamKernels.STATE_BYTES, s);
+            DevicePtr scale = m.alloc(MixedPrecisionKernels.LOSS_SCALE_BYTES);
+            m.copyToDevice(scale, MixedPrecisionKernels.encodeLossScale(1024f, 0, 0), 0,
+                    MixedPrecisionKernels.LOSS_SCALE_BYTES, s);
+            AdamKernels adam = new AdamKernels(d.kernels());
+            for (int step = 0; step < 3; step++) {
+                mixed.checkFinite(s, hdy, n, scale, fmt);
+                adam.stepMixed(s, state, scale, pp, hp, hdy, pm, pv, n, AdamKernels.Hyperparameters.TORCH_DEFAULTS, fmt);
+                mixed.updateScale(s, scale);
+            }
+            results[5] = download(d, pp, n, s);
+            mixed.toFloat(s, out, hp, n, fmt);
+            results[6] = download(d, out, n, s);
+            return results;
+        });
+        float[][] ref = (float[][]) r[0];
+        float[][] gpu = (float[][]) r[1];
+        String[] what = {"relu forward", "relu backward", "dropout forward", "dropout backward", "bias gradient",
+                "FP32 master weights after 3 mixed Adam steps", "16-bit weight copy"};
+        for (int i = 0; i < what.length; i++) {
+            assertArrayEquals(ref[i], gpu[i], fmt + " " + what[i] + " (seed " + seed + ")");
+        }
     }
 }
