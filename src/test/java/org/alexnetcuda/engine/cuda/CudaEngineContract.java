@@ -99,6 +99,27 @@ abstract class CudaEngineContract {
         return Math.sqrt(diff) / Math.max(Math.sqrt(ref), 1e-30);
     }
 
+    /**
+     * The CPU reference engine's first training step (step 0, so the same dropout masks) on the batch perm[0..n) of
+     * the training set, from the weights init: activations and gradients in the returned network and its store.
+     */
+    static CpuNetwork cpuReferenceStep(NetworkSpec spec, ParameterStore init, Cifar10Reader.Splits data, int[] perm,
+                                       int n, long seed) {
+        ParameterStore store = spec.newParameterStore();
+        System.arraycopy(init.values, 0, store.values, 0, init.values.length);
+        CpuNetwork cpu = new CpuNetwork(spec, store, seed);
+        Tensor x = cpu.input(n);
+        int[] labels = new int[n];
+        Preprocessing.fillBatch(data.train(), perm, 0, n, spec.inputSize(), null, x.data);
+        Preprocessing.fillLabels(data.train(), perm, 0, n, labels);
+        Pass pass = Pass.train(0);
+        cpu.forward(pass);
+        SoftmaxCrossEntropy.compute(cpu.activation(spec.layers().size() - 1), labels, cpu.logitsGradient());
+        store.zeroGrads();
+        cpu.backward(pass);
+        return cpu;
+    }
+
     @Test
     void oneTrainingStepMatchesTheCpuEngineLayerByLayer() {
         Cifar10Reader.Splits data = Cifar10Reader.read(SYNTH, 64, 32);
@@ -109,18 +130,8 @@ abstract class CudaEngineContract {
         int[] perm = order.order();
 
         // CPU reference: the same batch, the same step 0, the same dropout masks.
-        ParameterStore cpuStore = SPEC.newParameterStore();
-        System.arraycopy(init.values, 0, cpuStore.values, 0, init.values.length);
-        CpuNetwork cpu = new CpuNetwork(SPEC, cpuStore, seed);
-        Tensor x = cpu.input(n);
-        int[] labels = new int[n];
-        Preprocessing.fillBatch(data.train(), perm, 0, n, SPEC.inputSize(), null, x.data);
-        Preprocessing.fillLabels(data.train(), perm, 0, n, labels);
-        Pass pass = Pass.train(0);
-        cpu.forward(pass);
-        SoftmaxCrossEntropy.compute(cpu.activation(SPEC.layers().size() - 1), labels, cpu.logitsGradient());
-        cpuStore.zeroGrads();
-        cpu.backward(pass);
+        CpuNetwork cpu = cpuReferenceStep(SPEC, init, data, perm, n, seed);
+        ParameterStore cpuStore = cpu.store();
 
         try (Device dev = newDevice(); CudaEngine gpu = simEngine(dev, init, data, n, false, seed)) {
             gpu.trainStep(perm, 0, n);

@@ -11,20 +11,16 @@ import java.util.List;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.data.EpochBatches;
-import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.Parameter;
 import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.Precision;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.Adam;
 import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.engine.cpu.CpuNetwork;
-import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
@@ -34,9 +30,9 @@ import org.alexnetcuda.model.XavierInit;
 import org.alexnetcuda.train.EpochMetrics;
 import org.alexnetcuda.train.TrainOptions;
 import org.alexnetcuda.train.Trainer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Mixed precision (--precision fp16|bf16) against the FP32 CPU reference engine, on any device: the simulator in CI
@@ -90,17 +86,8 @@ abstract class MixedPrecisionContract {
         ParameterStore init = init(seed);
         int[] perm = EpochBatches.of(64, n, true, seed, 1).order();
 
-        ParameterStore cpuStore = SPEC.newParameterStore();
-        System.arraycopy(init.values, 0, cpuStore.values, 0, init.values.length);
-        CpuNetwork cpu = new CpuNetwork(SPEC, cpuStore, seed);
-        Tensor x = cpu.input(n);
-        int[] labels = new int[n];
-        Preprocessing.fillBatch(data.train(), perm, 0, n, SPEC.inputSize(), null, x.data);
-        Preprocessing.fillLabels(data.train(), perm, 0, n, labels);
-        cpu.forward(Pass.train(0));
-        SoftmaxCrossEntropy.compute(cpu.activation(SPEC.layers().size() - 1), labels, cpu.logitsGradient());
-        cpuStore.zeroGrads();
-        cpu.backward(Pass.train(0));
+        CpuNetwork cpu = CudaEngineContract.cpuReferenceStep(SPEC, init, data, perm, n, seed);
+        ParameterStore cpuStore = cpu.store();
 
         double u = unitRoundoff(p);
         try (Device dev = newDevice(); CudaEngine gpu = engine(dev, p, init, data, n, false, seed)) {
