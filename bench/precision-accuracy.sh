@@ -56,10 +56,11 @@ import json, os, sys
 work, device, precisions = sys.argv[1], sys.argv[2], sys.argv[3].split()
 def load(p):
     try:
-        return json.load(open(os.path.join(work, p + ".json")))["epochs"]
+        return json.load(open(os.path.join(work, p + ".json")))
     except Exception:
         return None
-runs = {p: load(p) for p in precisions}
+outputs = {p: load(p) for p in precisions}
+runs = {p: (o or {}).get("epochs") for p, o in outputs.items()}
 base = runs.get("fp32")
 print(f"# Training accuracy by precision, device {device}\n")
 if device == "sim":
@@ -76,6 +77,12 @@ for p in precisions:
     for i, e in enumerate(r):
         d = e["test_accuracy"] - base[i]["test_accuracy"] if base and i < len(base) else float("nan")
         print(f"| {p} | {e['epoch']} | {e['train_loss']:.4f} | {e['test_loss']:.4f} | {e['test_accuracy']:.4f} | {d:+.4f} |")
+for p in precisions:
+    ls = (outputs[p] or {}).get("loss_scale")
+    if ls:
+        print(f"\n{p}: final loss scale {ls['scale']:.0f}, {ls['skipped_steps']} step(s) skipped for non-finite gradients.")
+print("\nOne run per precision with the same seed: test accuracy on a small test set moves in steps of one image, "
+      "and short runs diverge from one another chaotically, so compare the trend, not single epochs.")
 print("\n## Commands and raw outputs\n")
 for p in precisions:
     print(f"### {p} (exit {open(os.path.join(work, p + '.rc')).read().strip()})\n")
