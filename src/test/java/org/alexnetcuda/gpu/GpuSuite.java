@@ -64,7 +64,7 @@ public final class GpuSuite {
 
     /**
      * The GPU test classes beside this one (in the tests jar, or a class folder): those named Gpu...Test or
-     * ...GpuTest, the convention every class tagged gpu follows ({@link GpuSuiteTest} checks it). Listed with
+     * ...GpuTest, the convention every class tagged gpu follows ({@link SuiteDiscoveryTest} checks it). Listed with
      * java.util.zip rather than by JUnit's package scan, which needs the jdk.zipfs module, and only these are
      * loaded: the trimmed Java runtime of the GPU machine lacks modules that some CPU tests use (jdk.httpserver).
      */

@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
  * GpuSuite, the GPU suite's runner where Maven is not, finds GPU test classes by name without loading the others;
  * so every class tagged gpu must follow its naming convention, and every class it picks must be tagged gpu.
  */
-class GpuSuiteTest {
+class SuiteDiscoveryTest {
     @Test
     void everyGpuTaggedTestClassIsFoundByNameAndOnlyThose() throws Exception {
         List<String> all = new ArrayList<>();
         try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(
-                GpuSuiteTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()))) {
+                SuiteDiscoveryTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()))) {
             files.map(java.nio.file.Path::toString).filter(f -> f.endsWith("Test.class") && !f.contains("$"))
                     .forEach(all::add);
         }
