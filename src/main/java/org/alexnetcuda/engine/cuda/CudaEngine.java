@@ -30,21 +30,19 @@ import org.alexnetcuda.profile.ProfileSteps;
 /**
  * The GPU engine: the whole data path on the device, every CUDA call through the narrow device API.
  *
- * <p>One training step: zero the gradient block; gather and preprocess the batch from the uint8 dataset in device
- * memory (the epoch's permutation is uploaded once per epoch, the batch's start is set by a memset); layers
- * forward; softmax cross-entropy with its gradient and device-resident totals; layers backward; one fused Adam
- * pass over the contiguous parameter block. Full-size steps are captured once as a CUDA graph and replayed;
- * the last partial batch runs eagerly, and so does the first full-size step (and evaluation batch), so that what is
- * captured has been initialised by an eager run. The host reads the totals only when asked.
+ * <p>One training step ({@link StepKernels}): zero the gradient block; gather and preprocess the batch from the
+ * uint8 dataset in device memory; layers forward; softmax cross-entropy with its gradient and device-resident
+ * totals; layers backward; one fused Adam pass over the contiguous parameter block. The epoch's permutation is
+ * uploaded once per epoch, the batch's start is set by a memset. Full-size steps are captured once as a CUDA graph
+ * and replayed; the last partial batch runs eagerly, and so does the first full-size step (and evaluation batch), so
+ * that what is captured has been initialised by an eager run. The host reads the totals only when asked.
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
  *
  * <p>Mixed precision (--precision fp16|bf16): the layers run on 16-bit activations and a 16-bit copy of the
- * weights, and write 16-bit gradients; the logits are widened to FP32 for the loss, whose gradient is multiplied by
- * the loss scale (fp16; 1 for bf16) as it is narrowed back; after backward, fp16 checks the gradients for
- * infinities and NaNs, and Adam (skipping the whole step if any were found, as GradScaler does) unscales them,
- * updates the FP32 master weights and moments, and writes the new 16-bit copy; the scale is then updated on the
- * device. Every decision stays on the device, so mixed-precision steps are captured and replayed like the others.
+ * weights, and write 16-bit gradients; the loss and Adam's master weights stay FP32, and fp16's loss scale lives on
+ * the device ({@link StepKernels}). Every decision stays on the device, so mixed-precision steps are captured and
+ * replayed like the others.
  *
  * <p>Profiling ({@link #profile}): NVTX ranges around each step, each layer's forward and backward, the data step,
  * the loss and Adam, and a profiler window over chosen steps, which run eagerly so that the ranges enclose their
@@ -67,7 +65,6 @@ public final class CudaEngine implements Engine {
     private final int classes;
     private final int paramCount;
     private final boolean useGraphs;
-    private final AdamKernels.Hyperparameters adamHyper;
     private final DevicePool pool;
     private final MemoryPlan mem;
     private final int trainCount;
@@ -97,13 +94,10 @@ public final class CudaEngine implements Engine {
         return org.alexnetcuda.engine.cpu.Adam.decimal(config.learningRate());
     }
 
-    /** {@link Profiler#NONE} unless profiling was asked for, so the ranges cost nothing by default. */
-    private Profiler prof = Profiler.NONE;
+    private final StepKernels kernels;
     private ProfileSteps window;
     private long windowBase;
     private long sessionSteps;
-    private final List<String> forwardRanges = new ArrayList<>();
-    private final List<String> backwardRanges = new ArrayList<>();
 
     /**
      * Plans and allocates the pool, uploads the datasets and the initial parameters, and prepares every layer
@@ -122,7 +116,6 @@ public final class CudaEngine implements Engine {
         this.classes = spec.outputShape(1).c();
         this.paramCount = initial.size();
         this.useGraphs = useGraphs;
-        this.adamHyper = new AdamKernels.Hyperparameters(0.9, 0.999, 1e-8, config.weightDecay());
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
         this.act = config.precision().storage();
@@ -134,9 +127,6 @@ public final class CudaEngine implements Engine {
         List<Shape> out = spec.outputShapes(1);
         for (int i = 0; i < spec.layers().size(); i++) {
             layers.add(create(spec.layers().get(i), in.get(i), out.get(i), i, initial));
-            // Range names made once: a profiled step allocates no strings per layer.
-            forwardRanges.add(spec.layers().get(i).name() + " forward");
-            backwardRanges.add(spec.layers().get(i).name() + " backward");
         }
         // Every batch size the datasets will produce (the full one and the last partial batch of each set) is
         // prepared here, before the pool is planned: algorithm searches (cudnnFind*) then run before training,
@@ -150,6 +140,7 @@ public final class CudaEngine implements Engine {
         }
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act);
         this.pool = allocate(workspace);
+        this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, paramCount, trainCount, testCount);
         bind();
         upload(initial, train, test);
     }
@@ -288,14 +279,14 @@ public final class CudaEngine implements Engine {
      * its steps' GPU work.
      */
     public void profile(boolean nvtx, ProfileSteps window) {
-        this.prof = nvtx || window != null ? device.profiler() : Profiler.NONE;
+        kernels.prof = nvtx || window != null ? device.profiler() : Profiler.NONE;
         this.window = window;
         this.windowBase = sessionSteps;
     }
 
     /** What profiling does, in one line ("off" unless {@link #profile} turned it on). */
     public String profiling() {
-        return prof.describe() + (window == null ? "" : "; steps " + window + " profiled, eagerly");
+        return kernels.prof.describe() + (window == null ? "" : "; steps " + window + " profiled, eagerly");
     }
 
     @Override
@@ -305,47 +296,47 @@ public final class CudaEngine implements Engine {
         boolean profiled = window != null && window.contains(inWindow);
         if (profiled && inWindow == window.first()) {
             device.streams().synchronize(stream);
-            prof.start();
+            kernels.prof.start();
         }
-        if (prof != Profiler.NONE) {
-            prof.push("train step " + (steps + 1));
+        if (kernels.prof != Profiler.NONE) {
+            kernels.prof.push("train step " + (steps + 1));
         }
         uploadOrder(order, from);
-        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
+        kernels.setBatchStart(from);
         if (count == maxBatch && useGraphs && !profiled && !config.augment() && trainWarm) {
             if (trainGraph == null) {
-                trainGraph = capture(() -> enqueueTrainStep(count, 0));
+                trainGraph = capture(() -> kernels.trainStep(count, 0));
             }
             device.streams().launch(trainGraph, stream);
         } else {
             trainWarm |= count == maxBatch;
             prepareBatchSize(count);
-            enqueueTrainStep(count, from);
+            kernels.trainStep(count, from);
         }
         steps++;
-        prof.pop();
+        kernels.prof.pop();
         if (profiled && inWindow == window.last()) {
             device.streams().synchronize(stream);
-            prof.stop();
+            kernels.prof.stop();
         }
     }
 
     @Override
     public void evalBatch(int[] order, int from, int count) {
         checkTestBatch(order, from, count);
-        prof.push("eval batch");
-        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
+        kernels.prof.push("eval batch");
+        kernels.setBatchStart(from);
         if (count == maxBatch && useGraphs && evalWarm) {
             if (evalGraph == null) {
-                evalGraph = capture(() -> enqueueEvalBatch(count));
+                evalGraph = capture(() -> kernels.evalBatch(count));
             }
             device.streams().launch(evalGraph, stream);
         } else {
             evalWarm |= count == maxBatch;
             prepareBatchSize(count);
-            enqueueEvalBatch(count);
+            kernels.evalBatch(count);
         }
-        prof.pop();
+        kernels.prof.pop();
     }
 
     /**
@@ -446,70 +437,6 @@ public final class CudaEngine implements Engine {
     }
 
     /**
-     * One training step for a batch of n at epoch position {@code from} (which only the augmentation pointers use:
-     * with --augment steps run eagerly, so they can point at the batch's slice of the epoch's crops and flips).
-     */
-    private void enqueueTrainStep(int n, int from) {
-        prof.push("zero gradients");
-        zeroGradients();
-        prof.pop();
-        enqueueTrainData(n, from);
-        forward(n, true);
-        enqueueLoss(n);
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            backwardLayer(i, n);
-        }
-        enqueueAdam();
-    }
-
-    /**
-     * The data step: gather the batch's images through the permutation, crop and flip them (--augment), preprocess
-     * them into the input.
-     */
-    private void enqueueTrainData(int n, int from) {
-        prof.push("data");
-        DevicePtr crop = config.augment() ? ptr(mem.crop).plus(8L * from) : null;
-        DevicePtr flip = config.augment() ? ptr(mem.flip).plus(4L * from) : null;
-        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.trainImages), ptr(mem.trainLabels),
-                trainCount, ptr(mem.perm), ptr(mem.batchStart), n, spec.inputSize(), crop, flip, act);
-        prof.pop();
-    }
-
-    /**
-     * Softmax cross-entropy of the logits: dL/dlogits into the gradient buffer of the last layer, totals updated.
-     * Under mixed precision the loss runs in FP32 on widened logits, and its gradient, times the loss scale, is
-     * narrowed into the last layer's 16-bit gradient.
-     */
-    private void enqueueLoss(int n) {
-        prof.push("loss");
-        int last = layers.size();
-        DevicePtr dlogits = ptr(mem.activationGrads[last % 2]);
-        DevicePtr logits = floatLogits(n);
-        ctx.loss.forwardBackward(stream, mixed ? ptr(mem.logitGradsFloat) : dlogits, ptr(mem.sampleLoss),
-                ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
-        if (mixed) {
-            ctx.mixed.toHalfScaled(stream, dlogits, ptr(mem.logitGradsFloat), n * classes, ptr(mem.lossScale), act);
-        }
-        ctx.loss.accumulate(stream, ptr(mem.trainTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
-        prof.pop();
-    }
-
-    /** The last layer's output as FP32: itself, or under mixed precision its widened copy. */
-    private DevicePtr floatLogits(int n) {
-        DevicePtr logits = ptr(mem.activations[layers.size()]);
-        if (!mixed) {
-            return logits;
-        }
-        ctx.mixed.toFloat(stream, ptr(mem.logitsFloat), logits, n * classes, act);
-        return ptr(mem.logitsFloat);
-    }
-
-    /** One memset over the gradient block (whole words in every format, see MemoryPlan). */
-    private void zeroGradients() {
-        device.memory().setD32(ptr(mem.grads), 0, mem.grads.bytes() / 4, stream);
-    }
-
-    /**
      * Under mixed precision the layers' 16-bit weights are rewritten from the FP32 master weights (after an upload;
      * Adam keeps them current during training).
      */
@@ -517,60 +444,6 @@ public final class CudaEngine implements Engine {
         if (mixed) {
             ctx.mixed.toHalf(stream, ptr(mem.paramsHalf), ptr(mem.params), paramCount, act);
         }
-    }
-
-    /** Layer i backward: dy and dx alternate between the two activation-gradient buffers; no dx for the first layer. */
-    private void backwardLayer(int i, int n) {
-        DevicePtr dy = ptr(mem.activationGrads[(i + 1) % 2]);
-        DevicePtr dx = i == 0 ? null : ptr(mem.activationGrads[i % 2]);
-        prof.push(backwardRanges.get(i));
-        layers.get(i).backward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), dy, dx);
-        prof.pop();
-    }
-
-    private void enqueueAdam() {
-        prof.push("adam");
-        if (!mixed) {
-            ctx.adam.step(stream, ptr(mem.adamState), ptr(mem.params), ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV),
-                    paramCount, adamHyper);
-        } else {
-            boolean scaling = config.precision().lossScaling();
-            if (scaling) {
-                ctx.mixed.checkFinite(stream, ptr(mem.grads), paramCount, ptr(mem.lossScale), act);
-            }
-            ctx.adam.stepMixed(stream, ptr(mem.adamState), ptr(mem.lossScale), ptr(mem.params), ptr(mem.paramsHalf),
-                    ptr(mem.grads), ptr(mem.adamM), ptr(mem.adamV), paramCount, adamHyper, act);
-            if (scaling) {
-                ctx.mixed.updateScale(stream, ptr(mem.lossScale));
-            }
-        }
-        prof.pop();
-    }
-
-    private void enqueueEvalBatch(int n) {
-        prof.push("data");
-        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
-                testCount, null, ptr(mem.batchStart), n, spec.inputSize(), null, null, act);
-        prof.pop();
-        forward(n, false);
-        prof.push("loss");
-        DevicePtr logits = floatLogits(n);
-        ctx.loss.forwardBackward(stream, null, ptr(mem.sampleLoss), ptr(mem.sampleCorrect), logits, ptr(mem.labels), n, classes);
-        ctx.loss.accumulate(stream, ptr(mem.evalTotals), ptr(mem.sampleLoss), ptr(mem.sampleCorrect), n);
-        ctx.loss.confusion(stream, ptr(mem.confusion), logits, ptr(mem.labels), n, classes);
-        prof.pop();
-    }
-
-    private void forward(int n, boolean training) {
-        for (int i = 0; i < layers.size(); i++) {
-            forwardLayer(i, n, training);
-        }
-    }
-
-    private void forwardLayer(int i, int n, boolean training) {
-        prof.push(forwardRanges.get(i));
-        layers.get(i).forward(n, ptr(mem.activations[i]), ptr(mem.activations[i + 1]), training);
-        prof.pop();
     }
 
     @Override
@@ -701,12 +574,10 @@ public final class CudaEngine implements Engine {
     public float[] logits(int[] order, int from, int count) {
         checkTestBatch(order, from, count);
         prepareBatchSize(count);
-        device.memory().setD32(ptr(mem.batchStart), from, 1, stream);
-        ctx.data.prepareBatch(stream, ptr(mem.activations[0]), ptr(mem.labels), ptr(mem.testImages), ptr(mem.testLabels),
-                testCount, null, ptr(mem.batchStart), count, spec.inputSize(), null, null, act);
-        forward(count, false);
+        kernels.setBatchStart(from);
+        DevicePtr logits = kernels.evalLogits(count);
         float[] out = new float[count * classes];
-        device.memory().copyToHost(out, 0, out.length, floatLogits(count), stream);
+        device.memory().copyToHost(out, 0, out.length, logits, stream);
         return out;
     }
 
@@ -786,21 +657,21 @@ public final class CudaEngine implements Engine {
             uploadOrder(order, 0);
             prepareBatchSize(n);
             for (int s = 0; s < repeats; s++) {
-                device.memory().setD32(ptr(mem.batchStart), 0, 1, stream);
-                zeroGradients();
-                enqueueTrainData(n, 0);
+                kernels.setBatchStart(0);
+                kernels.zeroGradients();
+                kernels.trainData(n, 0);
                 streams.record(fwdEvents[0], stream);
                 for (int i = 0; i < count; i++) {
-                    forwardLayer(i, n, true);
+                    kernels.forwardLayer(i, n, true);
                     streams.record(fwdEvents[i + 1], stream);
                 }
-                enqueueLoss(n);
+                kernels.loss(n);
                 streams.record(bwdEvents[count], stream);
                 for (int i = count - 1; i >= 0; i--) {
-                    backwardLayer(i, n);
+                    kernels.backwardLayer(i, n);
                     streams.record(bwdEvents[i], stream);
                 }
-                enqueueAdam();
+                kernels.adam();
                 steps++;
                 streams.synchronize(stream);
                 for (int i = 0; i < count; i++) {
