@@ -35,7 +35,8 @@ import org.alexnetcuda.profile.ProfileSteps;
  * totals; layers backward; one fused Adam pass over the contiguous parameter block. The epoch's permutation is
  * uploaded once per epoch, the batch's start is set by a memset. Full-size steps are captured once as a CUDA graph
  * and replayed; the last partial batch runs eagerly, and so does the first full-size step (and evaluation batch), so
- * that what is captured has been initialised by an eager run. The host reads the totals only when asked.
+ * that what is captured has been initialised by an eager run. The host reads the totals (and the rest of the state
+ * in the pool, {@link DeviceState}) only when asked.
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
  *
@@ -83,18 +84,8 @@ public final class CudaEngine implements Engine {
     private long steps;
     private final Stream stream;
     private boolean ownsDevice;
-    /**
-     * The loss scale of a restored checkpoint, kept for this engine's own checkpoints when it does not scale (fp32,
-     * tf32, bf16 continuing an fp16 run): its skipped steps are training steps Adam did not count.
-     */
-    private OptimizerState.LossScale carriedLossScale;
-
-    /** --lr as the double PyTorch (and the CPU engine's Adam) would hold: 1e-3f is 0.001. */
-    private double learningRate() {
-        return org.alexnetcuda.engine.cpu.Adam.decimal(config.learningRate());
-    }
-
     private final StepKernels kernels;
+    private final DeviceState state;
     private ProfileSteps window;
     private long windowBase;
     private long sessionSteps;
@@ -141,6 +132,7 @@ public final class CudaEngine implements Engine {
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act);
         this.pool = allocate(workspace);
         this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, paramCount, trainCount, testCount);
+        this.state = new DeviceState(ctx, pool, mem, spec, config, paramCount);
         bind();
         upload(initial, train, test);
     }
@@ -239,17 +231,8 @@ public final class CudaEngine implements Engine {
     }
 
     private void upload(ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {
+        state.writeInitial(initial);
         DeviceMemory m = device.memory();
-        m.copyToDevice(ptr(mem.params), initial.values, 0, paramCount, stream);
-        refreshHalfParameters();
-        if (mixed) {
-            float scale = config.precision().lossScaling() ? MixedPrecisionKernels.INIT_SCALE : 1f;
-            m.copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(scale, 0, 0), 0,
-                    MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
-        }
-        m.setD32(ptr(mem.adamM), 0, paramCount, stream);
-        m.setD32(ptr(mem.adamV), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(0, learningRate()), 0, AdamKernels.STATE_BYTES, stream);
         if (train != null) {
             m.copyToDevice(ptr(mem.trainImages), train.images(), 0, trainCount * MemoryPlan.IMAGE_BYTES, stream);
             m.copyToDevice(ptr(mem.trainLabels), train.labels(), 0, trainCount, stream);
@@ -258,7 +241,7 @@ public final class CudaEngine implements Engine {
             m.copyToDevice(ptr(mem.testImages), test.images(), 0, testCount * MemoryPlan.IMAGE_BYTES, stream);
             m.copyToDevice(ptr(mem.testLabels), test.labels(), 0, testCount, stream);
         }
-        resetTotals();
+        state.resetTotals();
         device.streams().synchronize(stream);
     }
 
@@ -436,34 +419,9 @@ public final class CudaEngine implements Engine {
         return exec;
     }
 
-    /**
-     * Under mixed precision the layers' 16-bit weights are rewritten from the FP32 master weights (after an upload;
-     * Adam keeps them current during training).
-     */
-    private void refreshHalfParameters() {
-        if (mixed) {
-            ctx.mixed.toHalf(stream, ptr(mem.paramsHalf), ptr(mem.params), paramCount, act);
-        }
-    }
-
     @Override
     public Totals totals() {
-        double[] t = new double[SoftmaxCrossEntropyKernels.TOTALS];
-        double[] e = new double[SoftmaxCrossEntropyKernels.TOTALS];
-        double[] c = new double[classes * classes];
-        DeviceMemory m = device.memory();
-        m.copyToHost(t, 0, t.length, ptr(mem.trainTotals), stream);
-        m.copyToHost(e, 0, e.length, ptr(mem.evalTotals), stream);
-        m.copyToHost(c, 0, c.length, ptr(mem.confusion), stream);
-        long[][] confusion = new long[classes][classes];
-        for (int i = 0; i < classes; i++) {
-            for (int j = 0; j < classes; j++) {
-                confusion[i][j] = (long) c[i * classes + j];
-            }
-        }
-        return new Totals(t[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM], (long) t[SoftmaxCrossEntropyKernels.BATCHES],
-                (long) t[SoftmaxCrossEntropyKernels.SAMPLES], e[SoftmaxCrossEntropyKernels.LOSS_SUM],
-                (long) e[SoftmaxCrossEntropyKernels.CORRECT], (long) e[SoftmaxCrossEntropyKernels.SAMPLES], confusion);
+        return state.totals();
     }
 
     /** Reading the totals copies them from the device, which waits for the queued steps. */
@@ -474,33 +432,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void restoreTotals(Totals t) {
-        double[] train = new double[SoftmaxCrossEntropyKernels.TOTALS];
-        train[SoftmaxCrossEntropyKernels.SAMPLES] = t.trainSamples();
-        train[SoftmaxCrossEntropyKernels.BATCH_MEAN_SUM] = t.trainLossSum();
-        train[SoftmaxCrossEntropyKernels.BATCHES] = t.trainBatches();
-        double[] eval = new double[SoftmaxCrossEntropyKernels.TOTALS];
-        eval[SoftmaxCrossEntropyKernels.LOSS_SUM] = t.evalLossSum();
-        eval[SoftmaxCrossEntropyKernels.CORRECT] = t.evalCorrect();
-        eval[SoftmaxCrossEntropyKernels.SAMPLES] = t.evalSamples();
-        double[] confusion = new double[classes * classes];
-        for (int i = 0; i < classes && i < t.confusion().length; i++) {
-            for (int j = 0; j < classes; j++) {
-                confusion[i * classes + j] = t.confusion()[i][j];
-            }
-        }
-        DeviceMemory m = device.memory();
-        m.copyToDevice(ptr(mem.trainTotals), doublesAsBytes(train), 0, 8 * train.length, stream);
-        m.copyToDevice(ptr(mem.evalTotals), doublesAsBytes(eval), 0, 8 * eval.length, stream);
-        m.copyToDevice(ptr(mem.confusion), doublesAsBytes(confusion), 0, 8 * confusion.length, stream);
-        device.streams().synchronize(stream);
-    }
-
-    private static byte[] doublesAsBytes(double[] v) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (double d : v) {
-            b.putDouble(d);
-        }
-        return b.array();
+        state.restoreTotals(t);
     }
 
     /**
@@ -509,15 +441,7 @@ public final class CudaEngine implements Engine {
      */
     @Override
     public OptimizerState optimizerState() {
-        float[] m = new float[paramCount];
-        float[] v = new float[paramCount];
-        device.memory().copyToHost(m, 0, paramCount, ptr(mem.adamM), stream);
-        device.memory().copyToHost(v, 0, paramCount, ptr(mem.adamV), stream);
-        int[] words = new int[AdamKernels.STATE_BYTES / 4];
-        device.memory().copyToHost(words, 0, words.length, ptr(mem.adamState), stream);
-        long adamSteps = AdamKernels.decodeT(intsAsBytes(words));
-        OptimizerState.LossScale scale = lossScale();
-        return new OptimizerState(adamSteps, m, v, scale != null ? scale : carriedLossScale);
+        return state.optimizerState();
     }
 
     /**
@@ -526,47 +450,20 @@ public final class CudaEngine implements Engine {
      * state without a loss scale starts from GradScaler's initial one.
      */
     @Override
-    public void restoreOptimizerState(OptimizerState state) {
-        if (state.m().length != paramCount) {
-            throw new IllegalArgumentException("optimizer state of " + state.m().length + " moments for " + paramCount + " parameters");
-        }
-        DeviceMemory m = device.memory();
-        m.copyToDevice(ptr(mem.adamM), state.m(), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamV), state.v(), 0, paramCount, stream);
-        m.copyToDevice(ptr(mem.adamState), AdamKernels.encodeState(state.step(), learningRate()), 0,
-                AdamKernels.STATE_BYTES, stream);
-        carriedLossScale = state.lossScale();
-        if (config.precision().lossScaling()) {
-            OptimizerState.LossScale ls = state.lossScale() != null ? state.lossScale()
-                    : new OptimizerState.LossScale(MixedPrecisionKernels.INIT_SCALE, 0, 0);
-            m.copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(ls.scale(), ls.goodSteps(),
-                    ls.skippedSteps()), 0, MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
-        }
-        device.streams().synchronize(stream);
-        steps = state.trainingSteps();
+    public void restoreOptimizerState(OptimizerState restored) {
+        state.restoreOptimizerState(restored);
+        steps = restored.trainingSteps();
     }
 
     /** fp16's loss scale as the device holds it (reading it waits for the queued steps); null otherwise. */
     @Override
     public OptimizerState.LossScale lossScale() {
-        if (!config.precision().lossScaling()) {
-            return null;
-        }
-        int[] words = new int[MixedPrecisionKernels.LOSS_SCALE_BYTES / 4];
-        device.memory().copyToHost(words, 0, words.length, ptr(mem.lossScale), stream);
-        byte[] b = intsAsBytes(words);
-        return new OptimizerState.LossScale(MixedPrecisionKernels.decodeScale(b), MixedPrecisionKernels.decodeGoodSteps(b),
-                MixedPrecisionKernels.decodeSkipped(b));
+        return state.lossScale();
     }
 
     /** Sets the fp16 loss scale (good steps and skipped count kept at 0): tests force an overflow with it. */
     void overrideLossScale(float scale) {
-        if (!config.precision().lossScaling()) {
-            throw new IllegalStateException("no loss scale in " + config.precision());
-        }
-        device.memory().copyToDevice(ptr(mem.lossScale), MixedPrecisionKernels.encodeLossScale(scale, 0, 0), 0,
-                MixedPrecisionKernels.LOSS_SCALE_BYTES, stream);
-        device.streams().synchronize(stream);
+        state.overrideLossScale(scale);
     }
 
     /** Eval-mode logits of the engine's test samples from .. from+count (file order), eagerly; totals untouched. */
@@ -583,10 +480,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void resetTotals() {
-        DeviceMemory m = device.memory();
-        m.setD32(ptr(mem.trainTotals), 0, 2L * SoftmaxCrossEntropyKernels.TOTALS, stream);
-        m.setD32(ptr(mem.evalTotals), 0, 2L * SoftmaxCrossEntropyKernels.TOTALS, stream);
-        m.setD32(ptr(mem.confusion), 0, 2L * classes * classes, stream);
+        state.resetTotals();
     }
 
     @Override
@@ -596,14 +490,12 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void readParameters(ParameterStore into) {
-        device.memory().copyToHost(into.values, 0, paramCount, ptr(mem.params), stream);
+        state.readParameters(into);
     }
 
     @Override
     public void writeParameters(ParameterStore from) {
-        device.memory().copyToDevice(ptr(mem.params), from.values, 0, paramCount, stream);
-        refreshHalfParameters();
-        device.streams().synchronize(stream);
+        state.writeParameters(from);
     }
 
     /**
@@ -690,8 +582,7 @@ public final class CudaEngine implements Engine {
 
     /** The output of layer i after the last forward pass, widened to FP32 (tests compare it with the CPU engine). */
     public float[] readActivation(int layer, int n) {
-        Shape s = spec.outputShapes(n).get(layer);
-        return readElements(ptr(mem.activations[layer + 1]), Math.toIntExact(s.size()));
+        return state.readActivation(layer, n);
     }
 
     /**
@@ -699,31 +590,7 @@ public final class CudaEngine implements Engine {
      * fp16 still multiplied by the loss scale of that step.
      */
     public float[] readGradients() {
-        return readElements(ptr(mem.grads), paramCount);
-    }
-
-    /** count elements of the storage format at src, as floats. */
-    private float[] readElements(DevicePtr src, int count) {
-        float[] out = new float[count];
-        if (!mixed) {
-            device.memory().copyToHost(out, 0, count, src, stream);
-            return out;
-        }
-        // 16-bit elements read as whole words (regions are 256-byte aligned, so the last word is inside the pool)
-        int[] words = new int[(count + 1) / 2];
-        device.memory().copyToHost(words, 0, words.length, src, stream);
-        for (int i = 0; i < count; i++) {
-            out[i] = act.decode((short) (words[i / 2] >>> (16 * (i % 2))));
-        }
-        return out;
-    }
-
-    private static byte[] intsAsBytes(int[] v) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int i : v) {
-            b.putInt(i);
-        }
-        return b.array();
+        return state.readGradients();
     }
 
     @Override
