@@ -86,6 +86,7 @@ public final class CudaEngine implements Engine {
     private boolean ownsDevice;
     private final StepKernels kernels;
     private final DeviceState state;
+    private final StepTimer timer;
     private ProfileSteps window;
     private long windowBase;
     private long sessionSteps;
@@ -133,6 +134,7 @@ public final class CudaEngine implements Engine {
         this.pool = allocate(workspace);
         this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, paramCount, trainCount, testCount);
         this.state = new DeviceState(ctx, pool, mem, spec, config, paramCount);
+        this.timer = new StepTimer(ctx, kernels, layers.size());
         bind();
         upload(initial, train, test);
     }
@@ -503,81 +505,23 @@ public final class CudaEngine implements Engine {
      * events around the steps (graph replay when enabled), after the caller's warm-up.
      */
     public double timeTrainSteps(int[] order, int n, int steps) {
-        return millisPer(steps, () -> trainStep(order, 0, n));
+        return timer.millisPer(steps, () -> trainStep(order, 0, n));
     }
 
     /** Milliseconds per evaluation batch of n test samples, timed by device events. */
     public double timeEvalBatches(int n, int steps) {
-        return millisPer(steps, () -> evalBatch(null, 0, n));
-    }
-
-    /** Device-event milliseconds per repetition of work enqueued {@code repeats} times on the engine's stream. */
-    private double millisPer(int repeats, Runnable work) {
-        var streams = device.streams();
-        var start = streams.createEvent();
-        var end = streams.createEvent();
-        try {
-            streams.record(start, stream);
-            for (int s = 0; s < repeats; s++) {
-                work.run();
-            }
-            streams.record(end, stream);
-            streams.synchronize(end);
-            return streams.elapsedMillis(start, end) / repeats;
-        } finally {
-            streams.destroy(start);
-            streams.destroy(end);
-        }
+        return timer.millisPer(steps, () -> evalBatch(null, 0, n));
     }
 
     /**
-     * Each layer's forward and backward milliseconds, {forward[], backward[]}, averaged over {@code steps} eager
-     * training steps with an event before and after every layer (as {@code caffe time}). Eager, so the layers can be
-     * told apart; a graph-replayed step is a little faster than the sum.
+     * Each layer's forward and backward milliseconds, {forward[], backward[]}, averaged over {@code repeats} eager
+     * training steps on training samples order[0..n) ({@link StepTimer#layerMillis}); they count as training steps.
      */
     public double[][] profileLayers(int[] order, int n, int repeats) {
-        var streams = device.streams();
-        int count = layers.size();
-        var fwdEvents = new org.alexnetcuda.device.Handles.Event[count + 1];
-        var bwdEvents = new org.alexnetcuda.device.Handles.Event[count + 1];
-        for (int i = 0; i <= count; i++) {
-            fwdEvents[i] = streams.createEvent();
-            bwdEvents[i] = streams.createEvent();
-        }
-        double[][] ms = new double[2][count];
-        try {
+        return timer.layerMillis(n, repeats, () -> {
             uploadOrder(order, 0);
             prepareBatchSize(n);
-            for (int s = 0; s < repeats; s++) {
-                kernels.setBatchStart(0);
-                kernels.zeroGradients();
-                kernels.trainData(n, 0);
-                streams.record(fwdEvents[0], stream);
-                for (int i = 0; i < count; i++) {
-                    kernels.forwardLayer(i, n, true);
-                    streams.record(fwdEvents[i + 1], stream);
-                }
-                kernels.loss(n);
-                streams.record(bwdEvents[count], stream);
-                for (int i = count - 1; i >= 0; i--) {
-                    kernels.backwardLayer(i, n);
-                    streams.record(bwdEvents[i], stream);
-                }
-                kernels.adam();
-                steps++;
-                streams.synchronize(stream);
-                for (int i = 0; i < count; i++) {
-                    ms[0][i] += streams.elapsedMillis(fwdEvents[i], fwdEvents[i + 1]) / repeats;
-                    ms[1][i] += streams.elapsedMillis(bwdEvents[i + 1], bwdEvents[i]) / repeats;
-                }
-            }
-        } finally {
-            for (int i = 0; i <= count; i++) {
-                streams.destroy(fwdEvents[i]);
-                streams.destroy(bwdEvents[i]);
-            }
-        }
-        return ms;
+        }, () -> steps++);
     }
 
     /** The output of layer i after the last forward pass, widened to FP32 (tests compare it with the CPU engine). */
