@@ -20,9 +20,6 @@ import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Shape;
 import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Totals;
-import org.alexnetcuda.kernels.AdamKernels;
-import org.alexnetcuda.kernels.MixedPrecisionKernels;
-import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.profile.ProfileSteps;
@@ -64,10 +61,12 @@ public final class CudaEngine implements Engine {
     private final List<CudaLayer> layers = new ArrayList<>();
     private final int maxBatch;
     private final int classes;
-    private final int paramCount;
     private final boolean useGraphs;
     private final DevicePool pool;
     private final MemoryPlan mem;
+    private final StepKernels kernels;
+    private final DeviceState state;
+    private final StepTimer timer;
     private final int trainCount;
     private final int testCount;
     /** The storage format of activations, layer weights and gradients (F32 unless mixed precision). */
@@ -84,9 +83,6 @@ public final class CudaEngine implements Engine {
     private long steps;
     private final Stream stream;
     private boolean ownsDevice;
-    private final StepKernels kernels;
-    private final DeviceState state;
-    private final StepTimer timer;
     private ProfileSteps window;
     private long windowBase;
     private long sessionSteps;
@@ -106,7 +102,6 @@ public final class CudaEngine implements Engine {
         this.config = config;
         this.maxBatch = maxBatch;
         this.classes = spec.outputShape(1).c();
-        this.paramCount = initial.size();
         this.useGraphs = useGraphs;
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
@@ -132,8 +127,8 @@ public final class CudaEngine implements Engine {
         }
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act);
         this.pool = allocate(workspace);
-        this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, paramCount, trainCount, testCount);
-        this.state = new DeviceState(ctx, pool, mem, spec, config, paramCount);
+        this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, initial.size(), trainCount, testCount);
+        this.state = new DeviceState(ctx, pool, mem, spec, config, initial.size());
         this.timer = new StepTimer(ctx, kernels, layers.size());
         bind();
         upload(initial, train, test);
