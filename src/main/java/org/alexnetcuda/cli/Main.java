@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import org.alexnetcuda.data.DataException;
+import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.engine.OutOfDeviceMemoryException;
 import org.alexnetcuda.model.WeightsException;
 import org.alexnetcuda.train.CheckpointException;
@@ -109,7 +110,7 @@ public final class Main implements Runnable {
         if (e instanceof NoGpuException) {
             return ExitCodes.NO_GPU;
         }
-        if (e instanceof DivergedException || e instanceof OutOfDeviceMemoryException
+        if (e instanceof DivergedException || e instanceof OutOfDeviceMemoryException || e instanceof DeviceException
                 || e instanceof CheckpointWriteException || e instanceof IOException
                 || e instanceof java.io.UncheckedIOException) {
             return ExitCodes.FAILURE;

@@ -11,6 +11,14 @@ public interface Device extends AutoCloseable {
     /** A one-line description: GPU name and compute capability, or "simulator". */
     String name();
 
+    /**
+     * The compute capability as major * 10 + minor (90 for an H100, 75 for a T4); 0 where there is no real card
+     * (the simulator), which the engine takes as able to run every precision.
+     */
+    default int computeCapability() {
+        return 0;
+    }
+
     DeviceMemory memory();
 
     DeviceStreams streams();

@@ -49,6 +49,15 @@ public enum Precision {
         return this != FP32;
     }
 
+    /**
+     * The oldest GPU (compute capability, major * 10 + minor) that can compute in this mode: 80 for bf16, whose
+     * tensor cores came with Ampere; 0 for the others (fp16 tensor cores exist on every GPU the PTX targets, sm_75
+     * and newer; TF32 math on a GPU before Ampere is plain FP32, as in cuDNN and cuBLAS).
+     */
+    public int minimumComputeCapability() {
+        return this == BF16 ? 80 : 0;
+    }
+
     /** Whether the loss is scaled dynamically and steps with non-finite gradients are skipped (fp16). */
     public boolean lossScaling() {
         return this == FP16;

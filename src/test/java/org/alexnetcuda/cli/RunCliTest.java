@@ -249,6 +249,9 @@ class RunCliTest {
     @Test
     void outOfDeviceMemoryIsAFailureNotAUsageError() {
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new OutOfDeviceMemoryException(64, 2L << 30, 1L << 30, 20)));
+        // a library refusing a call (its message names the call, the layer and the status) is a failure too
+        assertEquals(ExitCodes.FAILURE, Main.exitCode(new org.alexnetcuda.device.DeviceException(
+                "cudnnLRNCrossChannelForward", "CUDNN_STATUS_NOT_SUPPORTED", "lrn2 forward")));
         assertEquals(ExitCodes.INTERRUPTED, Main.exitCode(new org.alexnetcuda.train.RunInterruptedException(
                 org.alexnetcuda.train.TrainPosition.START, null)));
     }

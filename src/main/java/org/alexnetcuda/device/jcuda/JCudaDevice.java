@@ -36,6 +36,7 @@ public final class JCudaDevice implements Device {
     private final JCudaContext context;
     private final HostLibraries libraries;
     private final String name;
+    private final int computeCapability;
     private final JCudaMemory memory;
     private final JCudaStreams streams;
     private final JCudaBlas blas;
@@ -48,6 +49,7 @@ public final class JCudaDevice implements Device {
     private JCudaDevice(JCudaContext context, HostLibraries libraries) {
         this.context = context;
         this.libraries = libraries;
+        this.computeCapability = capability(context);
         this.name = describe(context);
         this.memory = new JCudaMemory(context);
         this.streams = new JCudaStreams(context);
@@ -98,6 +100,11 @@ public final class JCudaDevice implements Device {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public int computeCapability() {
+        return computeCapability;
     }
 
     @Override
@@ -178,6 +185,12 @@ public final class JCudaDevice implements Device {
         while (len < raw.length && raw[len] != 0) {
             len++;
         }
+        int cc = capability(context);
+        return new String(raw, 0, len, StandardCharsets.US_ASCII) + ", compute capability " + cc / 10 + "." + cc % 10;
+    }
+
+    /** major * 10 + minor, from cuDeviceGetAttribute. */
+    private static int capability(JCudaContext context) {
         int[] major = new int[1];
         int[] minor = new int[1];
         Check.cu(JCudaDriver.cuDeviceGetAttribute(major,
@@ -186,6 +199,6 @@ public final class JCudaDevice implements Device {
         Check.cu(JCudaDriver.cuDeviceGetAttribute(minor,
                 CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, context.device()),
                 "cuDeviceGetAttribute", "compute capability minor");
-        return new String(raw, 0, len, StandardCharsets.US_ASCII) + ", compute capability " + major[0] + "." + minor[0];
+        return 10 * major[0] + minor[0];
     }
 }

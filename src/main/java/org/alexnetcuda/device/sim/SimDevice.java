@@ -36,6 +36,7 @@ public final class SimDevice implements Device {
     /** The modules of the kernels launched so far: those the JCuda device would have loaded. */
     private final Set<String> loadedModules = new HashSet<>();
     private final SimProfiler profiler;
+    private int computeCapability;
 
     /** A device with {@link SimMemory#DEFAULT_CAPACITY} bytes of memory. */
     public SimDevice() {
@@ -76,7 +77,23 @@ public final class SimDevice implements Device {
 
     @Override
     public String name() {
-        return "simulator";
+        return computeCapability == 0 ? "simulator" : "simulator of compute capability " + computeCapability / 10 + "."
+                + computeCapability % 10;
+    }
+
+    /** 0 (any card) unless {@link #simulatingComputeCapability} set one. */
+    @Override
+    public int computeCapability() {
+        return computeCapability;
+    }
+
+    /**
+     * Makes the simulator report a card of compute capability {@code cc} (major * 10 + minor), so that what the
+     * engine refuses on older cards can be tested; the simulated arithmetic does not change.
+     */
+    public SimDevice simulatingComputeCapability(int cc) {
+        this.computeCapability = cc;
+        return this;
     }
 
     @Override

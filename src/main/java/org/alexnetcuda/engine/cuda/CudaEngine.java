@@ -17,6 +17,7 @@ import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.OutOfDeviceMemoryException;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.Shape;
 import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Totals;
@@ -105,6 +106,7 @@ public final class CudaEngine implements Engine {
         this.useGraphs = useGraphs;
         this.trainCount = train == null ? 0 : train.size();
         this.testCount = test == null ? 0 : test.size();
+        requireCapability(device, config.precision());
         this.act = config.precision().storage();
         this.mixed = act.isHalf();
         this.ctx = new CudaContext(device, config.deterministic(), config.precision());
@@ -132,6 +134,16 @@ public final class CudaEngine implements Engine {
         this.timer = new StepTimer(ctx, kernels, layers.size());
         bind();
         upload(initial, train, test);
+    }
+
+    /** A usage error (exit 2), before anything is allocated, for a precision the card has no arithmetic for. */
+    private static void requireCapability(Device device, Precision p) {
+        int cc = device.computeCapability();
+        if (cc != 0 && cc < p.minimumComputeCapability()) {
+            int min = p.minimumComputeCapability();
+            throw new IllegalArgumentException("--precision " + p + " needs a GPU of compute capability " + min / 10 + "."
+                    + min % 10 + " or newer; " + device.name() + ": use fp16 or fp32");
+        }
     }
 
     /**
