@@ -3,6 +3,8 @@ package org.alexnetcuda.device;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.alexnetcuda.engine.Precision;
+
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
@@ -20,8 +22,24 @@ public final class GpuProbe {
     public record Gpu(int ordinal, String name, int ccMajor, int ccMinor, long totalMemory) {
         @Override
         public String toString() {
-            return String.format("GPU %d: %s, compute capability %d.%d, %.1f GiB", ordinal, name, ccMajor, ccMinor,
-                    totalMemory / (double) (1L << 30));
+            return String.format("GPU %d: %s, compute capability %d.%d, %.1f GiB; --precision %s", ordinal, name,
+                    ccMajor, ccMinor, totalMemory / (double) (1L << 30), precisions());
+        }
+
+        /**
+         * The --precision values this card computes in: all four from Ampere (8.0) on; before it no bf16, and tf32
+         * is plain FP32 there.
+         */
+        public String precisions() {
+            int cc = 10 * ccMajor + ccMinor;
+            List<String> p = new ArrayList<>();
+            for (Precision q : Precision.values()) {
+                if (cc >= q.minimumComputeCapability()) {
+                    p.add(q == Precision.TF32 && cc < 80 ? "tf32 (as fp32 before Ampere)"
+                            : q.option());
+                }
+            }
+            return String.join(", ", p);
         }
     }
 

@@ -39,7 +39,7 @@ class DeviceReportTest {
                 80L << 30)), MAPS, "550.54.14");
         assertEquals(List.of(
                 "driver: NVIDIA 550.54.14, supports CUDA 12.4 (/usr/lib/x86_64-linux-gnu/libcuda.so.550.54.14)",
-                "GPU 0: NVIDIA H100 80GB HBM3, compute capability 9.0, 80.0 GiB",
+                "GPU 0: NVIDIA H100 80GB HBM3, compute capability 9.0, 80.0 GiB; --precision fp32, tf32, fp16, bf16",
                 "host path: CUDA 12 libraries (cuBLAS 12 used directly)",
                 "cuBLAS: 12.6.4 (built for CUDA 12.6), /usr/local/cuda-12.6/lib64/libcublas.so.12.6.4.1 [found via "
                         + "/usr/local/cuda-12.6]",
@@ -70,5 +70,12 @@ class DeviceReportTest {
                 + "libnvrtc.so.13: cannot open"), r.lines().toString());
         assertTrue(r.problem().orElseThrow().startsWith("only cuBLAS 13 (libcublas.so.13) was found, and it needs a "
                 + "driver for CUDA 13.0"), r.problem().toString());
+    }
+
+    /** Before Ampere the report says which precisions the card lacks: no bf16, and tf32 computed as FP32. */
+    @Test
+    void aTuringCardListsTheLesserPrecisions() {
+        assertEquals("GPU 1: Tesla T4, compute capability 7.5, 15.0 GiB; --precision fp32, tf32 (as fp32 before "
+                + "Ampere), fp16", new GpuProbe.Gpu(1, "Tesla T4", 7, 5, 15L << 30).toString());
     }
 }
