@@ -75,12 +75,7 @@ public final class SimDnn implements Dnn {
     public TensorDesc tensor(int n, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetTensor4dDescriptor";
         calls.enter("cudnnCreateTensorDescriptor", call);
-        if (n <= 0 || c <= 0 || h <= 0 || w <= 0) {
-            throw badParam(call, "non-positive dimension in " + n + "x" + c + "x" + h + "x" + w);
-        }
-        if (type == null) {
-            throw badParam(call, "no data type");
-        }
+        checkDescriptor(call, n, c, h, w, type);
         Tensor4d t = new Tensor4d(this, n, c, h, w, type);
         if (t.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, t + " has more than 2^31 - 1 elements");
@@ -93,18 +88,23 @@ public final class SimDnn implements Dnn {
     public FilterDesc filter(int k, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetFilter4dDescriptor";
         calls.enter("cudnnCreateFilterDescriptor", call);
-        if (k <= 0 || c <= 0 || h <= 0 || w <= 0) {
-            throw badParam(call, "non-positive dimension in " + k + "x" + c + "x" + h + "x" + w);
-        }
-        if (type == null) {
-            throw badParam(call, "no data type");
-        }
+        checkDescriptor(call, k, c, h, w, type);
         Filter4d f = new Filter4d(this, k, c, h, w, type);
         if (f.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, f + " has more than 2^31 - 1 elements");
         }
         filterDataTypes.add(SimDescriptors.dataType(type));
         return f;
+    }
+
+    /** What cuDNN checks of a 4-d tensor or filter descriptor's arguments: positive dimensions and a data type. */
+    private static void checkDescriptor(String call, int d0, int d1, int d2, int d3, StorageFormat type) {
+        if (d0 <= 0 || d1 <= 0 || d2 <= 0 || d3 <= 0) {
+            throw badParam(call, "non-positive dimension in " + d0 + "x" + d1 + "x" + d2 + "x" + d3);
+        }
+        if (type == null) {
+            throw badParam(call, "no data type");
+        }
     }
 
     @Override
