@@ -85,7 +85,7 @@ def table(out, p, java, torch):
         algos = java.get("conv_algorithms") or {}
         if algos:
             out.append("cuDNN algorithms (forward / backward data / backward filter): " + "; ".join(
-                f"{k} {v['forward']} / {v['backward_data']} / {v['backward_filter']}" for k, v in algos.items()) + ".")
+                f"{k} {v['forward']} / {v['backward_data'] or 'none'} / {v['backward_filter']}" for k, v in algos.items()) + ".")
         g = java.get("largest_gap")
         if g:
             out.append(f"Largest gap to the FLOP floor: **{g['layer']} {g['pass']}**, {g['measured_ms']:.3f} ms "

@@ -153,7 +153,11 @@ final class BenchReport {
         for (ConvChoice c : r.convolutions()) {
             JsonObject a = new JsonObject();
             a.addProperty("forward", c.forwardName());
-            a.addProperty("backward_data", c.backwardDataName());
+            if (c.backwardData() == ConvChoice.NONE) {
+                a.add("backward_data", JsonNull.INSTANCE);  // the first layer has no input gradient
+            } else {
+                a.addProperty("backward_data", c.backwardDataName());
+            }
             a.addProperty("backward_filter", c.backwardFilterName());
             a.addProperty("workspace_bytes", c.workspaceBytes());
             convs.add(c.layer(), a);

@@ -20,6 +20,10 @@ import org.alexnetcuda.engine.Shape;
  * and BackwardFilter accumulate (beta 1) into the zeroed gradients; BackwardData overwrites dx (beta 0).
  * Algorithms are chosen once per batch size: the fastest of cuDNN's measured ranking (cudnnFind*) that succeeds
  * within the workspace limit (and, with --deterministic, is deterministic).
+ *
+ * <p>The first layer of the network (conv1) never computes its input gradient: nothing upstream learns. It neither
+ * searches a backward-data algorithm nor plans that pass's workspace, so a search that could only refuse or enlarge
+ * the workspace for a pass that never runs (e.g. no deterministic algorithm for conv1's shape) cannot stop a run.
  */
 final class Conv2d implements CudaLayer {
     private final String name;
@@ -32,13 +36,21 @@ final class Conv2d implements CudaLayer {
     private final TensorDesc bDesc;
     private final ConvDesc convDesc;
     private final Map<Integer, Plan> plans = new HashMap<>();
+    /** Whether backward computes dx; false for the network's first layer. */
+    private final boolean inputGradient;
 
-    /** Descriptors and algorithms of one batch size. */
+    /** Descriptors and algorithms of one batch size; bwdDataAlgo is {@link ConvChoice#NONE} without input gradient. */
     private record Plan(TensorDesc x, TensorDesc y, int fwdAlgo, int bwdDataAlgo, int bwdFilterAlgo, long workspace) {
     }
 
-    Conv2d(String name, CudaContext ctx, Shape in, Shape out, int kernel, int stride, int pad, Parameter weight, Parameter bias) {
+    /**
+     * @param inputGradient whether {@link #backward} computes dx (every layer but the network's first); without it
+     *                      backward must be called with dx null
+     */
+    Conv2d(String name, CudaContext ctx, Shape in, Shape out, int kernel, int stride, int pad, Parameter weight,
+           Parameter bias, boolean inputGradient) {
         this.name = name;
+        this.inputGradient = inputGradient;
         this.ctx = ctx;
         this.in = in;
         this.out = out;
@@ -70,12 +82,15 @@ final class Conv2d implements CudaLayer {
                     + out.withBatch(n));
         }
         AlgoPerf fwd = choose(ConvPass.FORWARD, x, y, workspaceLimit);
-        AlgoPerf bwdData = choose(ConvPass.BACKWARD_DATA, x, y, workspaceLimit);
         AlgoPerf bwdFilter = choose(ConvPass.BACKWARD_FILTER, x, y, workspaceLimit);
         long ws = Math.max(workspace(ConvPass.FORWARD, x, y, fwd.algo()),
-                Math.max(workspace(ConvPass.BACKWARD_DATA, x, y, bwdData.algo()),
-                        workspace(ConvPass.BACKWARD_FILTER, x, y, bwdFilter.algo())));
-        p = new Plan(x, y, fwd.algo(), bwdData.algo(), bwdFilter.algo(), ws);
+                workspace(ConvPass.BACKWARD_FILTER, x, y, bwdFilter.algo()));
+        int bwdDataAlgo = ConvChoice.NONE;
+        if (inputGradient) {
+            bwdDataAlgo = choose(ConvPass.BACKWARD_DATA, x, y, workspaceLimit).algo();
+            ws = Math.max(ws, workspace(ConvPass.BACKWARD_DATA, x, y, bwdDataAlgo));
+        }
+        p = new Plan(x, y, fwd.algo(), bwdDataAlgo, bwdFilter.algo(), ws);
         plans.put(n, p);
         return ws;
     }
@@ -120,6 +135,9 @@ final class Conv2d implements CudaLayer {
         dnn.convolutionBackwardFilter(1f, p.x, x, p.y, dy, convDesc, p.bwdFilterAlgo, ctx.workspace, ctx.workspaceBytes,
                 1f, wDesc, ctx.grad(weight.offset()));
         if (dx != null) {
+            if (!inputGradient) {
+                throw new IllegalStateException(name + " was built without an input gradient, but backward got dx");
+            }
             dnn.convolutionBackwardData(1f, wDesc, ctx.param(weight.offset()), p.y, dy, convDesc, p.bwdDataAlgo,
                     ctx.workspace, ctx.workspaceBytes, 0f, p.x, dx);
         }

@@ -8,12 +8,16 @@ import org.alexnetcuda.device.Dnn.ConvPass;
  * cuDNN's enums) and the largest workspace of the three. Reports print the names; nsys shows the kernels they run.
  */
 public record ConvChoice(String layer, int forward, int backwardData, int backwardFilter, long workspaceBytes) {
+    /** The algorithm of a pass the layer never runs: backward data of the network's first layer. */
+    public static final int NONE = -1;
+
     public String forwardName() {
         return ConvAlgorithmNames.of(ConvPass.FORWARD, forward);
     }
 
     public String backwardDataName() {
-        return ConvAlgorithmNames.of(ConvPass.BACKWARD_DATA, backwardData);
+        return backwardData == NONE ? "none (no input gradient)"
+                : ConvAlgorithmNames.of(ConvPass.BACKWARD_DATA, backwardData);
     }
 
     public String backwardFilterName() {

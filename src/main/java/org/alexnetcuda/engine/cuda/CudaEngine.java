@@ -181,8 +181,9 @@ public final class CudaEngine implements Engine {
 
     private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store) {
         if (l instanceof LayerSpec.Conv c) {
+            // StepKernels.backwardLayer passes no dx to layer 0: nothing upstream of it learns.
             return new Conv2d(c.name(), ctx, in, out, c.kernel(), c.stride(), c.pad(),
-                    store.get(c.module() + ".weight"), store.get(c.module() + ".bias"));
+                    store.get(c.module() + ".weight"), store.get(c.module() + ".bias"), index > 0);
         }
         if (l instanceof LayerSpec.Linear f) {
             return new Linear(f.name(), ctx, in.sampleSize(), f.outFeatures(),

@@ -1,15 +1,18 @@
 package org.alexnetcuda.engine.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.AlexNet;
+import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
@@ -40,6 +43,31 @@ class DeterminismSimTest {
         }
         try (SimDevice dev = new SimDevice(); CudaEngine e = engine(dev, false)) {
             assertEquals(Collections.nCopies(3, "CUDNN_POOLING_MAX"), dev.dnn().poolingModes());
+        }
+    }
+
+    /**
+     * conv1's input gradient is never computed, so its backward-data algorithm is neither searched nor planned: under
+     * --deterministic a search that found no deterministic algorithm for conv1's shape would otherwise refuse the run.
+     * The sets (16 training and 8 test images at batch 8) give one batch size, so each search runs once per layer.
+     */
+    @Test
+    void theFirstConvolutionSearchesNoBackwardDataAlgorithm() {
+        for (boolean deterministic : new boolean[] {true, false}) {
+            try (SimDevice dev = new SimDevice(); CudaEngine e = engine(dev, deterministic)) {
+                long convs = SPEC.layers().stream().filter(l -> l instanceof LayerSpec.Conv).count();
+                assertEquals(convs, dev.callCount("cudnnGetConvolutionForwardAlgorithm_v7"));
+                assertEquals(convs, dev.callCount("cudnnGetConvolutionBackwardFilterAlgorithm_v7"));
+                assertEquals(convs - 1, dev.callCount("cudnnGetConvolutionBackwardDataAlgorithm_v7"));
+                assertEquals(convs - 1, dev.callCount("cudnnGetConvolutionBackwardDataWorkspaceSize"));
+                List<ConvChoice> choices = e.convolutionChoices();
+                assertEquals(ConvChoice.NONE, choices.get(0).backwardData());
+                assertEquals("none (no input gradient)", choices.get(0).backwardDataName());
+                for (ConvChoice c : choices.subList(1, choices.size())) {
+                    assertNotEquals(ConvChoice.NONE, c.backwardData(), c.layer());
+                }
+                e.trainStep(null, 0, 8);  // conv1 backward then runs without dx
+            }
         }
     }
 }
