@@ -16,7 +16,9 @@ import org.alexnetcuda.engine.StorageFormat;
  * <p>The step count and learning rate live in a small device-resident state (the C struct AdamState, {@link
  * #STATE_BYTES} bytes, little-endian), so a captured CUDA graph replays unchanged; {@link #encodeState} builds it
  * and {@link #decodeT}/{@link #decodeLr} read it back. One optimizer step is {@link #step}: adam_begin_step
- * (one thread: t += 1 and the bias corrections) then adam_update (every element).
+ * (one thread: t += 1 and the bias corrections) then adam_update (every element). The two launches are private and
+ * only {@link #step} issues them, in that order: adam_update on a state that adam_begin_step has not prepared would
+ * read a step size of 0 and a bias correction of 0 (a fresh state) and write 0/0 = NaN into every weight.
  *
  * <p>Mixed precision: {@link #stepMixed} updates FP32 master weights from 16-bit gradients scaled by the device
  * loss scale ({@link MixedPrecisionKernels}), writes the 16-bit copy of the weights, and skips the whole step
@@ -98,7 +100,7 @@ public final class AdamKernels {
     }
 
     /** t += 1 and the bias corrections for the new t: one thread (grid 1, block 1). */
-    public void beginStep(Object stream, Object state, Hyperparameters h) {
+    private void beginStep(Object stream, Object state, Hyperparameters h) {
         launcher.launch(BEGIN_STEP, 1, 1, 0, stream, state, h.beta1(), h.beta2());
     }
 
@@ -106,7 +108,7 @@ public final class AdamKernels {
      * The element-wise update. PyTorch rounds each Python (double) hyperparameter to float where a float tensor
      * op uses it, 1 - beta included, so these are computed in double and rounded once here.
      */
-    public void update(Object stream, Object param, Object grad, Object m, Object v, int n, Object state,
+    private void update(Object stream, Object param, Object grad, Object m, Object v, int n, Object state,
                        Hyperparameters h) {
         LaunchShape.requireNonNegative("n", n);
         if (n > 0) {
@@ -134,7 +136,7 @@ public final class AdamKernels {
      * The element-wise mixed-precision update: nothing if the loss scale's found_inf is set; else g = grad widened
      * times inv_scale, {@link #update}'s arithmetic on the FP32 param, m and v, and paramHalf = param rounded to fmt.
      */
-    public void updateMixed(Object stream, Object param, Object paramHalf, Object grad, Object m, Object v, int n,
+    private void updateMixed(Object stream, Object param, Object paramHalf, Object grad, Object m, Object v, int n,
                             Object state, Object lossScale, Hyperparameters h, StorageFormat fmt) {
         int code = LaunchShape.halfCode(fmt);
         LaunchShape.requireNonNegative("n", n);
@@ -146,7 +148,7 @@ public final class AdamKernels {
     }
 
     /** {@link #beginStep}, unless the loss scale's found_inf is set: one thread (grid 1, block 1). */
-    public void beginStepMixed(Object stream, Object state, Object lossScale, Hyperparameters h) {
+    private void beginStepMixed(Object stream, Object state, Object lossScale, Hyperparameters h) {
         launcher.launch(BEGIN_STEP_MIXED, 1, 1, 0, stream, state, lossScale, h.beta1(), h.beta2());
     }
 }

@@ -1,11 +1,16 @@
 package org.alexnetcuda.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cpu.Adam;
@@ -169,5 +174,28 @@ class AdamKernelsTest {
 
     static void assertBitsEqual(float[] expected, float[] actual, String what) {
         ReluKernelsTest.assertBitsEqual(expected, actual, what);
+    }
+
+    /**
+     * adam_update before adam_begin_step writes NaN into every weight of a fresh optimizer (step size 0 over bias
+     * correction 0), so the launchers offer only whole steps: the two launches in their order, nothing else public.
+     */
+    @Test
+    void onlyWholeStepsCanBeLaunched() {
+        Set<String> launching = new TreeSet<>();
+        for (Method m : AdamKernels.class.getMethods()) {
+            if (m.getDeclaringClass() == AdamKernels.class && !Modifier.isStatic(m.getModifiers())) {
+                launching.add(m.getName());
+            }
+        }
+        assertEquals(Set.of("step", "stepMixed"), launching);
+        // And a fresh state's first whole step is finite.
+        float[] p0 = random(7, 300, 1.0);
+        Buffers b = Buffers.fresh(p0, 0, 1e-3);
+        b.step(new AdamKernels(HostBufferMemory.launcher()), gradient(300, 1), AdamKernels.Hyperparameters.TORCH_DEFAULTS);
+        for (float x : b.p.floats()) {
+            assertTrue(Float.isFinite(x), "a weight after the first step: " + x);
+        }
+        assertEquals(1L, AdamKernels.decodeT(b.state.raw()));
     }
 }
