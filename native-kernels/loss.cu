@@ -7,8 +7,9 @@
 //       samples block-strided; static shared memory 2 KiB. For sample s (logits z row-major [n x classes]):
 //         max               = max_j z_j,  lse = max + log(sum_j exp(z_j - max))   (no overflow: terms <= 1)
 //         sample_loss[s]    = lse - z_label
-//         sample_correct[s] = argmax_j z_j == label ? 1 : 0                       (ties to the first index)
+//         sample_correct[s] = argmax_j z_j == label ? 1 : 0                (argmax_better's order, see below)
 //         dlogits[s, j]     = (float)((exp(z_j - lse) - onehot_j) / n), the gradient of the batch-mean loss
+//       A label outside [0, classes) traps (KERNEL_REQUIRE), as in confusion_accumulate.
 //       dlogits may be null (evaluation: loss and accuracy only). The threads of a block stride over the
 //       classes (consecutive threads read consecutive logits) and combine by shared-memory tree reductions.
 //   loss_accumulate(double* totals, const double* sample_loss, const int* sample_correct, int n)
@@ -36,9 +37,16 @@
 #define LOSS_BLOCK 128
 #define ACCUMULATE_BLOCK 256
 
-// (value, index) of the larger; on equal values the smaller index, so argmax ties go to the first class.
-// NaN never wins a comparison, so NaN logits are skipped (the loss itself still becomes NaN).
+// One rule for the prediction in both kernels, the CPU engine's (SoftmaxCrossEntropy.argmax) and torch.argmax's:
+// NaN ranks above every number, so a row with a NaN predicts its first NaN; otherwise the larger value wins and
+// equal values go to the smaller index. A total order, so the tree reduction and the sequential scan agree.
+// (v != v is the NaN test: nvcc and g++ build without fast-math.)
 static __host__ __device__ __forceinline__ bool argmax_better(float v, int i, float best, int best_i) {
+    const bool v_nan = v != v;
+    const bool best_nan = best != best;
+    if (v_nan || best_nan) {
+        return v_nan && (!best_nan || i < best_i);
+    }
     return v > best || (v == best && i < best_i);
 }
 
@@ -55,6 +63,7 @@ extern "C" __global__ void softmax_xent_forward_backward(float* dlogits, double*
     BLOCK_STRIDE_LOOP(s, n) {
         const float* z = logits + (long long)s * classes;
         const int label = labels[s];
+        KERNEL_REQUIRE(label >= 0 && label < classes);
 
         // Max and argmax over the classes.
         float best = -INFINITY;
@@ -102,8 +111,7 @@ extern "C" __global__ void softmax_xent_forward_backward(float* dlogits, double*
             }
         }
         if (tid == 0) {
-            bool valid = label >= 0 && label < classes;
-            sample_loss[s] = valid ? lse - (double)z[valid ? label : 0] : (double)NAN;
+            sample_loss[s] = lse - (double)z[label];
             sample_correct[s] = argmax == label ? 1 : 0;
         }
         __syncthreads();  // all have read s_max[0], s_idx[0] and s_sum[0] before the next sample reuses them
@@ -146,8 +154,8 @@ extern "C" __global__ void loss_accumulate(double* totals, const double* sample_
 }
 
 // confusion_accumulate(double* confusion, const float* logits, const int* labels, int n, int classes)
-//   grid 1, block 1: confusion[label * classes + argmax_j z_j] += 1 for each of the n samples, argmax ties to
-//   the first class with strictly-greater comparisons (as the CPU engine's). One thread walks the batch (at most
+//   grid 1, block 1: confusion[label * classes + argmax_j z_j] += 1 for each of the n samples, argmax in
+//   argmax_better's order (as the loss kernel's and the CPU engine's); a label outside [0, classes) traps. One thread walks the batch (at most
 //   a few hundred samples of 10 classes per evaluation batch): no atomics, the same order every run, and the
 //   counts are exact integers in double. The host reads the classes x classes matrix once per evaluation.
 extern "C" __global__ void confusion_accumulate(double* confusion, const float* logits, const int* labels, int n,
@@ -157,14 +165,14 @@ extern "C" __global__ void confusion_accumulate(double* confusion, const float* 
     }
     for (int s = 0; s < n; s++) {
         const float* z = logits + (long long)s * classes;
+        const int label = labels[s];
+        KERNEL_REQUIRE(label >= 0 && label < classes);
         int best = 0;
         for (int j = 1; j < classes; j++) {
-            if (z[j] > z[best]) {
+            if (argmax_better(z[j], j, z[best], best)) {
                 best = j;
             }
         }
-        const int label = labels[s];
-        KERNEL_REQUIRE(label >= 0 && label < classes);
         confusion[(long long)label * classes + best] += 1.0;
     }
 }

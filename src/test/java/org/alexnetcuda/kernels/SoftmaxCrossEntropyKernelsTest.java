@@ -115,41 +115,82 @@ class SoftmaxCrossEntropyKernelsTest {
     }
 
     /**
-     * Edge cases where the kernel's semantics go beyond SoftmaxCrossEntropy's, which the reference reproduces: NaN
-     * logits never win the argmax (the prediction is the largest other logit), all-NaN and all -inf samples, and a
-     * label outside [0, classes) (loss NaN, gradient softmax / n, never correct).
+     * One prediction rule everywhere, torch.argmax's (checked with torch 1.13: argmax([1, nan, 3]) = 1, argmax([nan,
+     * nan]) = 0, argmax([inf, nan]) = 1, ties to the first): NaN above every number. The loss kernel, the confusion
+     * kernel, their references and the CPU engine's argmax agree on rows written to probe the rule and on random rows
+     * sprinkled with NaN and infinities. Each row's label is the expected prediction, so the loss kernel must count
+     * every sample correct and the confusion kernel must put every count on the diagonal.
      */
     @Test
-    void nanLogitsAndInvalidLabelsAsTheKernel() {
+    void nanAndInfiniteLogitsPredictAsTorchArgmaxInBothKernels() {
         int classes = 10;
         float nan = Float.NaN;
         float inf = Float.POSITIVE_INFINITY;
         float[][] rows = {
-            {nan, 1, 2, 9, 3, 0, 0, 0, 0, 0},      // NaN first: argmax 3 (the CPU engine's argmax would say 0)
-            {0, 1, nan, 9, 3, 0, 0, 9, 0, 0},      // NaN inside, a tie at 9: class 3
-            {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan},
-            {-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf},  // the first -inf is the maximum
-            {inf, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-            {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},       // label -1
-            {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},       // label 10
+            {nan, 1, 2, 9, 3, 0, 0, 0, 0, 0},      // NaN first: 0
+            {0, 1, nan, 9, 3, 0, 0, 9, nan, 0},    // the first NaN: 2
+            {nan, nan, nan, nan, nan, nan, nan, nan, nan, nan},  // 0
+            {-inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf, -inf},  // the first -inf: 0
+            {inf, 0, 0, 0, 0, 0, 0, 0, 0, nan},    // NaN above +inf: 9
+            {1, 2, 3, 9, 5, 6, 7, 8, 9, 1},        // a tie at 9: 3
         };
-        int[] lab = {3, 3, 0, 0, 0, -1, 10};
-        int n = rows.length;
+        int[] expected = {0, 2, 0, 0, 9, 3};
+        SplittableRandom rnd = new SplittableRandom(41);
+        int n = 300;
         float[] z = new float[n * classes];
+        int[] lab = new int[n];
         for (int s = 0; s < n; s++) {
-            System.arraycopy(rows[s], 0, z, s * classes, classes);
+            for (int j = 0; j < classes; j++) {
+                float v = rnd.nextInt(6) - 2;  // small integers, so that ties occur
+                int special = rnd.nextInt(40);
+                z[s * classes + j] = special == 0 ? nan : special == 1 ? inf : special == 2 ? -inf : v;
+            }
+            if (s < rows.length) {
+                System.arraycopy(rows[s], 0, z, s * classes, classes);
+                lab[s] = expected[s];
+                assertEquals(expected[s], SoftmaxCrossEntropy.argmax(z, s * classes, classes), "CPU argmax, row " + s);
+            } else {
+                lab[s] = SoftmaxCrossEntropy.argmax(z, s * classes, classes);
+            }
         }
-        Outputs e = reference(z, lab, n, classes);
-        assertArrayEquals(new int[] {1, 1, 0, 1, 1, 0, 0}, e.correct, "predictions");
-        for (int s : new int[] {0, 1, 2, 3, 4, 5, 6}) {
-            assertTrue(Double.isNaN(e.loss[s]), "loss of sample " + s + " is NaN, got " + e.loss[s]);
+        int[] allCorrect = new int[n];
+        Arrays.fill(allCorrect, 1);
+        assertArrayEquals(allCorrect, reference(z, lab, n, classes).correct(), "loss reference");
+        assertArrayEquals(allCorrect, forwardBackward(new HostKernelLauncher(), z, lab, n, classes, true).correct(),
+                "loss kernel");
+        for (KernelLauncher launcher : new KernelLauncher[] {new HostKernelLauncher(), HostBufferMemory.launcher()}) {
+            HostBuffer confusion = HostBuffer.zeros(8 * classes * classes);
+            new SoftmaxCrossEntropyKernels(launcher).confusion(null, confusion, HostBuffer.floats(z),
+                    HostBuffer.ints(lab), n, classes);
+            double diagonal = 0;
+            for (int c = 0; c < classes; c++) {
+                diagonal += confusion.doubles()[c * classes + c];
+            }
+            assertEquals(n, diagonal, 0.0, "confusion counts on the diagonal, " + launcher.getClass().getSimpleName());
         }
-        float[] softmaxOverN = new float[classes];
-        SoftmaxCrossEntropy.gradient(rows[5], 0, classes, SoftmaxCrossEntropy.logSumExp(rows[5], 0, classes, 10f),
-                -1, n, softmaxOverN, 0);
-        ReluKernelsTest.assertBitsEqual(softmaxOverN, Arrays.copyOfRange(e.grad, 5 * classes, 6 * classes),
-                "gradient of an invalid label");
-        assertAgree(e, forwardBackward(new HostKernelLauncher(), z, lab, n, classes, true), false);
+    }
+
+    /** Both kernels trap on a label outside [0, classes), as the CPU engine refuses one: one rule for labels. */
+    @ParameterizedTest
+    @CsvSource({"-1", "10", "2147483647"})
+    void bothKernelsTrapOnALabelOutsideTheClasses(int bad) {
+        HostKernelRunner.path();  // skips here, not inside assertThrows, where the host build is unavailable
+        int classes = 10;
+        float[] z = logits(9, 3, classes, 1);
+        int[] lab = {3, bad, 1};
+        for (KernelLauncher launcher : new KernelLauncher[] {new HostKernelLauncher(), HostBufferMemory.launcher()}) {
+            RuntimeException loss = assertThrows(RuntimeException.class,
+                    () -> forwardBackward(launcher, z, lab, 3, classes, true));
+            assertTrue(loss.getMessage().contains("kernel trap") && loss.getMessage().contains("label"),
+                    loss.getMessage());
+            RuntimeException confusion = assertThrows(RuntimeException.class,
+                    () -> new SoftmaxCrossEntropyKernels(launcher).confusion(null, HostBuffer.zeros(800),
+                            HostBuffer.floats(z), HostBuffer.ints(lab), 3, classes));
+            assertTrue(confusion.getMessage().contains("kernel trap") && confusion.getMessage().contains("label"),
+                    confusion.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> SoftmaxCrossEntropy.compute(
+                new Tensor(Shape.vector(3, classes), z.clone()), lab, null), "the CPU engine refuses it too");
     }
 
     @Test
@@ -183,20 +224,6 @@ class SoftmaxCrossEntropyKernelsTest {
             added += confusion.doubles()[i] - start[i];
         }
         assertEquals(n, added, 0.0, "one count per sample");
-    }
-
-    @Test
-    void confusionTrapsOnALabelOutsideTheClasses() {
-        HostKernelRunner.path();  // skips here, not inside assertThrows, where the host build is unavailable
-        float[] z = logits(9, 2, 10, 1);
-        int[] lab = {3, 10};
-        HostKernelLauncher.KernelFailure f = assertThrows(HostKernelLauncher.KernelFailure.class,
-                () -> new SoftmaxCrossEntropyKernels(new HostKernelLauncher()).confusion(null,
-                        HostBuffer.zeros(800), HostBuffer.floats(z), HostBuffer.ints(lab), 2, 10));
-        assertTrue(f.getMessage().contains("kernel trap"), f.getMessage());
-        assertThrows(KernelTrapException.class,
-                () -> new SoftmaxCrossEntropyKernels(HostBufferMemory.launcher()).confusion(null,
-                        HostBuffer.zeros(800), HostBuffer.floats(z), HostBuffer.ints(lab), 2, 10));
     }
 
     @Test

@@ -26,17 +26,30 @@ public final class SoftmaxCrossEntropy {
      * LossReference) so that one definition of each formula exists in Java. Sample s is z[base .. base + classes).
      */
 
-    /** argmax_k z[base + k] with strict comparisons from k = 0: ties go to the first maximum (0 if z[base] is NaN). */
+    /**
+     * argmax_k z[base + k] in torch.argmax's order: NaN above every number (a diverged row predicts its first NaN),
+     * otherwise the largest value, ties to the first index. The GPU's loss and confusion kernels (loss.cu,
+     * argmax_better) follow the same order, so the CPU engine, both kernels and the notebook's torch.max count the
+     * same predictions whatever the logits hold.
+     */
     public static int argmax(float[] z, int base, int classes) {
         int arg = 0;
-        float max = z[base];
         for (int k = 1; k < classes; k++) {
-            if (z[base + k] > max) {
-                max = z[base + k];
+            if (argmaxBetter(z[base + k], k, z[base + arg], arg)) {
                 arg = k;
             }
         }
         return arg;
+    }
+
+    /** Whether (v, i) comes before (best, bestIndex) in {@link #argmax}'s order; loss.cu's argmax_better. */
+    public static boolean argmaxBetter(float v, int i, float best, int bestIndex) {
+        boolean vNaN = Float.isNaN(v);
+        boolean bestNaN = Float.isNaN(best);
+        if (vNaN || bestNaN) {
+            return vNaN && (!bestNaN || i < bestIndex);
+        }
+        return v > best || (v == best && i < bestIndex);
     }
 
     /**

@@ -9,7 +9,7 @@ import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
  *   softmax_xent_forward_backward(float* dlogits, double* sample_loss, int* sample_correct, const float* logits,
  *                                 const int* labels, int n, int classes)
  *       per sample s of z [n x classes]: lse = max + log(sum_j exp(z_j - max)) in double;
- *       sample_loss[s] = lse - z[label] (NaN for a label outside [0, classes)); sample_correct[s] = argmax == label;
+ *       sample_loss[s] = lse - z[label]; sample_correct[s] = argmax == label; traps on a label outside [0, classes)
  *       unless dlogits is null, dlogits[s, j] = (float) ((exp(z_j - lse) - [j == label]) / n)
  *   loss_accumulate(double* totals, const double* sample_loss, const int* sample_correct, int n)
  *       totals += {sum of losses, correct, n, sum of losses / n, 1}; nothing for n <= 0
@@ -20,15 +20,11 @@ import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
  * the last bits of a double (and the exp/log of CUDA or glibc by an ulp from Java's): losses agree to ~1e-15
  * relative and gradients to the float rounding, almost always bit for bit. Predictions and counts are exact.
  *
- * <p>Argmax of the loss kernel: the first maximum among the non-NaN logits (its shared-memory reduction skips NaN),
- * and none when every logit is NaN. That is the CPU engine's argmax except where a NaN logit precedes the maximum,
- * which only a diverged network produces; the loss is NaN then either way. confusion_accumulate's argmax is the CPU
- * engine's exactly (strict comparisons from class 0).
+ * <p>One rule for a label and for the prediction in both kernels, as the CPU engine's: a label outside [0, classes)
+ * traps (the CPU engine refuses it; it can only come from corrupt memory or a launcher bug), and the prediction is
+ * {@link SoftmaxCrossEntropy#argmax}, torch.argmax's order with NaN above every number.
  */
 public final class LossReference {
-    /** The loss kernel's argmax when every logit is NaN (its initial index, INT_MAX): never a valid label. */
-    static final int NO_CLASS = Integer.MAX_VALUE;
-
     private LossReference() {
     }
 
@@ -46,6 +42,7 @@ public final class LossReference {
         Pointers.required(sampleCorrect, kernel, "sample_correct");
         Pointers.required(logits, kernel, "logits");
         Pointers.required(labels, kernel, "labels");
+        requireLabels(mem, kernel, labels, n, classes);
         boolean withGradient = !Pointers.isNull(dlogits);
         int samples = samplesPerPiece(classes, n);
         float[] z = new float[samples * classes];
@@ -60,14 +57,13 @@ public final class LossReference {
             mem.readInts(labels, s0, label, 0, count);
             for (int i = 0; i < count; i++) {
                 int base = i * classes;
-                int arg = argmaxSkippingNaN(z, base, classes);
-                float max = arg == NO_CLASS ? Float.NEGATIVE_INFINITY : z[base + arg];
+                int arg = SoftmaxCrossEntropy.argmax(z, base, classes);
+                float max = z[base + arg];
                 double lse = SoftmaxCrossEntropy.logSumExp(z, base, classes, max);
                 if (withGradient) {
                     SoftmaxCrossEntropy.gradient(z, base, classes, lse, label[i], n, d, base);
                 }
-                boolean valid = label[i] >= 0 && label[i] < classes;
-                loss[i] = valid ? lse - z[base + label[i]] : Double.NaN;
+                loss[i] = lse - z[base + label[i]];
                 correct[i] = arg == label[i] ? 1 : 0;
             }
             if (withGradient) {
@@ -79,20 +75,20 @@ public final class LossReference {
     }
 
     /**
-     * The loss kernel's argmax: the first index of the largest non-NaN logit ((value, index) compared as the
-     * kernel's argmax_better), or {@link #NO_CLASS} when all are NaN (or there are no classes).
+     * Traps as the kernels' KERNEL_REQUIRE(label >= 0 && label < classes), checked before anything is written (on the
+     * GPU the launch fails and its outputs are garbage; here they keep their values).
      */
-    static int argmaxSkippingNaN(float[] z, int base, int classes) {
-        int best = NO_CLASS;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < classes; j++) {
-            float v = z[base + j];
-            if (v > max || (v == max && j < best)) {
-                max = v;
-                best = j;
+    private static void requireLabels(KernelMemory mem, String kernel, Object labels, int n, int classes) {
+        int[] label = new int[Chunks.bufferLength(n)];
+        Chunks.forEach(n, (from, count) -> {
+            mem.readInts(labels, from, label, 0, count);
+            for (int i = 0; i < count; i++) {
+                if (!(label[i] >= 0 && label[i] < classes)) {
+                    throw new KernelTrapException(kernel, "label >= 0 && label < classes",
+                            "sample " + (from + i) + ": label " + label[i] + ", " + classes + " classes");
+                }
             }
-        }
-        return best;
+        });
     }
 
     public static void lossAccumulate(KernelMemory mem, Object totals, Object sampleLoss, Object sampleCorrect,
@@ -135,15 +131,9 @@ public final class LossReference {
         Pointers.required(confusion, kernel, "confusion");
         Pointers.required(logits, kernel, "logits");
         Pointers.required(labels, kernel, "labels");
+        requireLabels(mem, kernel, labels, n, classes);
         int[] label = new int[n];
         mem.readInts(labels, 0, label, 0, n);
-        for (int s = 0; s < n; s++) {
-            // Checked before any count is added: a trap leaves the matrix as it was (on the GPU the launch fails).
-            if (!(label[s] >= 0 && label[s] < classes)) {
-                throw new KernelTrapException(kernel, "label >= 0 && label < classes",
-                        "sample " + s + ": label " + label[s] + ", " + classes + " classes");
-            }
-        }
         double[] matrix = new double[Math.multiplyExact(classes, classes)];
         mem.readDoubles(confusion, 0, matrix, 0, matrix.length);
         int samples = samplesPerPiece(classes, n);
