@@ -13,6 +13,12 @@ public class DeviceException extends RuntimeException {
         this.status = status;
     }
 
+    /** For a subclass that words the whole one-line message itself, keeping the status of the call that failed. */
+    protected DeviceException(String message, String status) {
+        super(message);
+        this.status = status;
+    }
+
     /** The status name, e.g. CUDA_ERROR_OUT_OF_MEMORY or CUDNN_STATUS_BAD_PARAM. */
     public String status() {
         return status;

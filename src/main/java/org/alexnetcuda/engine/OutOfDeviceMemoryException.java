@@ -15,6 +15,13 @@ import org.alexnetcuda.model.NetworkSpec;
 public final class OutOfDeviceMemoryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What an out-of-memory report after the pool leaves free, when it suggests a smaller batch: for the CUDA
+     * libraries' own allocations (cuDNN's and cuBLAS's kernels and scratch, loaded lazily) and our modules' code.
+     * A margin, not a measurement: the libraries do not say ahead what they will take.
+     */
+    public static final long LIBRARY_HEADROOM = 256L << 20;
+
     private final int batchSize;
     private final long neededBytes;
     private final long freeBytes;
@@ -24,11 +31,38 @@ public final class OutOfDeviceMemoryException extends RuntimeException {
      * @param largestBatch the largest batch size that fits in freeBytes, 0 if none does
      */
     public OutOfDeviceMemoryException(int batchSize, long neededBytes, long freeBytes, int largestBatch) {
-        super(message(batchSize, neededBytes, freeBytes, largestBatch));
+        this(message(batchSize, neededBytes, freeBytes, largestBatch), batchSize, neededBytes, freeBytes, largestBatch);
+    }
+
+    private OutOfDeviceMemoryException(String message, int batchSize, long neededBytes, long freeBytes,
+                                       int largestBatch) {
+        super(message);
         this.batchSize = batchSize;
         this.neededBytes = neededBytes;
         this.freeBytes = freeBytes;
         this.largestBatch = largestBatch;
+    }
+
+    /**
+     * The pool fitted, but an allocation a CUDA library or a module load made for itself after it failed; e.g.
+     * <pre>
+     * out of device memory: cuModuleLoadDataEx: CUDA_ERROR_OUT_OF_MEMORY (...) with the engine's pool of 1,200.0 MiB allocated for batch size 64 and 2.0 MiB left free; batch size 48 leaves 256.0 MiB for the CUDA libraries (--batch-size 48)
+     * </pre>
+     *
+     * @param reported     the failed call's one-line error
+     * @param poolBytes    the engine's pool
+     * @param freeBytes    the device's free memory now
+     * @param largestBatch the largest batch size whose pool leaves {@link #LIBRARY_HEADROOM}, 0 if none does
+     */
+    public static OutOfDeviceMemoryException afterPool(String reported, int batchSize, long poolBytes, long freeBytes,
+                                                       int largestBatch) {
+        String head = "out of device memory: " + reported + " with the engine's pool of " + MemoryEstimate.mib(poolBytes)
+                + " allocated for batch size " + batchSize + " and " + MemoryEstimate.mib(freeBytes) + " left free; ";
+        String tail = largestBatch > 0
+                ? "batch size " + largestBatch + " leaves " + MemoryEstimate.mib(LIBRARY_HEADROOM)
+                        + " for the CUDA libraries (--batch-size " + largestBatch + ")"
+                : "not even batch size 1 leaves " + MemoryEstimate.mib(LIBRARY_HEADROOM) + " for the CUDA libraries";
+        return new OutOfDeviceMemoryException(head + tail, batchSize, poolBytes, freeBytes, largestBatch);
     }
 
     /** The exception for a plan of {@link MemoryEstimate}: need at batchSize, and the largest batch within freeBytes. */

@@ -2,13 +2,12 @@ package org.alexnetcuda.kernels;
 
 /**
  * Launches one of the project's kernels: the seam between the typed launchers of this package and whatever
- * runs the kernel (the GPU through JCuda in {@link JCudaKernelLauncher}; in tests, the host build of the same
+ * runs the kernel (the GPU through JCuda in device.jcuda.JCudaKernelLauncher; in tests, the host build of the same
  * sources).
  *
- * <p>Deliberately minimal: issue 4 (the narrow device API) will formalise it, giving device pointers and
- * streams their own types. Until then a device pointer is whatever object the implementation understands
- * ({@link jcuda.Pointer}/{@link jcuda.driver.CUdeviceptr} for JCuda) and a stream likewise
- * ({@link jcuda.driver.CUstream}, or null for the default stream).
+ * <p>Deliberately minimal: a device pointer is whatever object the implementation understands (jcuda.Pointer for
+ * JCuda, DevicePtr in the simulator), and a stream likewise (jcuda.driver.CUstream for JCuda, or null for the
+ * default stream).
  */
 public interface KernelLauncher {
 

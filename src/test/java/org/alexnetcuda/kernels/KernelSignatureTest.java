@@ -34,7 +34,7 @@ class KernelSignatureTest {
             for (Path f : files.filter(p -> p.toString().endsWith(".ptx")).sorted().toList()) {
                 String module = f.getFileName().toString().replace(".ptx", "");
                 // The jar's copy must be the committed file.
-                String ptx = PtxModules.readPtx(module);
+                String ptx = PtxSource.read(module);
                 assertEquals(Files.readString(f), ptx, "classpath /ptx/" + module + ".ptx differs from cuda/ptx");
                 Matcher m = ENTRY.matcher(ptx);
                 while (m.find()) {
@@ -79,9 +79,9 @@ class KernelSignatureTest {
     @Test
     void everyPtxIsVersion80ForSm75WithoutDebugInfo() {
         for (String module : KernelCatalog.modules()) {
-            String ptx = PtxModules.readPtx(module);
-            assertEquals("8.0", PtxModules.directive(ptx, "version"), module);
-            assertEquals("sm_75", PtxModules.directive(ptx, "target"), module);
+            String ptx = PtxSource.read(module);
+            assertEquals("8.0", PtxSource.directive(ptx, "version"), module);
+            assertEquals("sm_75", PtxSource.directive(ptx, "target"), module);
             assertTrue(!ptx.contains(".file") && !ptx.contains(".loc"), module + " carries debug line info");
         }
     }

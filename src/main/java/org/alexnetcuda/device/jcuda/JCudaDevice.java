@@ -1,9 +1,7 @@
 package org.alexnetcuda.device.jcuda;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.kernels.JCudaKernelLauncher;
 import org.alexnetcuda.kernels.KernelLauncher;
-import org.alexnetcuda.kernels.PtxModules;
 
 import java.nio.charset.StandardCharsets;
 

@@ -6,11 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.kernels.reference.KernelTrapException;
 
 /**
  * Counts the API calls the simulator serves, by CUDA function name, and remembers which call is running so that
  * an error found deep inside (a memory access of a replayed graph node) names the call it belongs to. Also the
  * device's open/closed state: every call enters here first, so a call after close fails in one place.
+ *
+ * <p>And the context's sticky error, as a GPU has it: a kernel that traps (KERNEL_REQUIRE) fails its launch
+ * asynchronously, the launch call itself succeeds, nothing runs on the device after it, and the failure
+ * (CUDA_ERROR_LAUNCH_FAILED) is reported by the next call that waits for the device (a stream or event
+ * synchronisation, a copy to the host) and by every call after that, until the process ends.
  */
 final class CallLog {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
@@ -19,6 +25,9 @@ final class CallLog {
     /** Greater than 0 while enqueued work runs (nested for a graph launched from a graph). */
     private int workDepth;
     private volatile boolean closed;
+    /** The sticky error's detail once a kernel failed, else null; reported once a synchronising call saw it. */
+    private String kernelFailure;
+    private boolean kernelFailureReported;
 
     /**
      * Starts an API call: counts each CUDA function the API method stands for (copyToHost is cuMemcpyDtoHAsync
@@ -28,10 +37,27 @@ final class CallLog {
         if (closed) {
             throw new DeviceException(functions[0], Status.INVALID_CONTEXT, "the simulated device is closed");
         }
+        boolean waits = false;
         for (String f : functions) {
             counts.computeIfAbsent(f, k -> new LongAdder()).increment();
+            waits |= SYNCHRONISING.contains(f);
         }
         current = functions[0];
+        if (kernelFailure != null && (waits || kernelFailureReported)) {
+            kernelFailureReported = true;
+            throw new DeviceException(functions[0], Status.LAUNCH_FAILED, kernelFailure);
+        }
+    }
+
+    /** The calls that wait for the device's work, and so report a kernel's failure first. */
+    private static final java.util.Set<String> SYNCHRONISING = java.util.Set.of("cuStreamSynchronize",
+            "cuEventSynchronize", "cuCtxSynchronize", "cuMemcpyDtoH");
+
+    /** Marks the context failed by a kernel's trap (the first one counts; nothing runs after it). */
+    void kernelFailed(KernelTrapException trap) {
+        if (kernelFailure == null) {
+            kernelFailure = "an earlier kernel launch failed; simulator: " + trap.getMessage();
+        }
     }
 
     /** The call whose work is running now, for error messages. */
@@ -46,11 +72,16 @@ final class CallLog {
 
     /** Runs enqueued work under its call's name, then restores the name that was current. */
     void runWork(String call, Runnable work) {
+        if (kernelFailure != null) {
+            return;  // the context has failed: the device runs nothing more
+        }
         String before = current;
         workDepth++;
         current = call;
         try {
             work.run();
+        } catch (KernelTrapException trap) {
+            kernelFailed(trap);
         } finally {
             workDepth--;
             current = before;

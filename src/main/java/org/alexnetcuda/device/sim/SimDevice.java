@@ -3,8 +3,10 @@ package org.alexnetcuda.device.sim;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.kernels.KernelLauncher;
+import org.alexnetcuda.kernels.PtxSource;
 import org.alexnetcuda.kernels.reference.ByteBufferMemory;
 import org.alexnetcuda.kernels.reference.KernelMemory;
+import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.alexnetcuda.kernels.reference.ReferenceKernelLauncher;
 
 import java.util.HashSet;
@@ -58,15 +60,24 @@ public final class SimDevice implements Device {
             calls.enter(call);
             streams.enqueue((Stream) stream, call, work);
         });
-        // The JCuda device loads a kernel's PTX module at the kernel's first launch (cuModuleLoadData), which a
-        // driver before CUDA 12.3 refuses while a stream captures: so does the simulator, for every driver.
+        // The JCuda device loads a kernel's PTX module at the kernel's first launch (cuModuleLoadDataEx), which a
+        // driver before CUDA 12.3 refuses while a stream captures: so does the simulator, for every driver. The
+        // module's code takes device memory (charged as its PTX's size), so a load can run out of it.
         kernels = (kernel, gridX, blockX, sharedBytes, stream, args) -> {
             if (!loadedModules.contains(kernel.module())) {
-                streams.prohibitDuringCapture("cuModuleLoadData (module " + kernel.module() + ", first launch of "
+                String load = "cuModuleLoadDataEx";
+                calls.enter(load);
+                streams.prohibitDuringCapture(load + " (module " + kernel.module() + ", first launch of "
                         + kernel.name() + ")");
+                memory.reserve(load, PtxSource.read(kernel.module()).length());
                 loadedModules.add(kernel.module());
             }
-            reference.launch(kernel, gridX, blockX, sharedBytes, stream, args);
+            try {
+                reference.launch(kernel, gridX, blockX, sharedBytes, stream, args);
+            } catch (KernelTrapException trap) {
+                // A launch shape the kernel's KERNEL_REQUIRE refuses: on a GPU the kernel starts and traps.
+                calls.kernelFailed(trap);
+            }
         };
     }
 

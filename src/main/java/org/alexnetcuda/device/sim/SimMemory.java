@@ -185,6 +185,19 @@ public final class SimMemory implements DeviceMemory {
         });
     }
 
+    /**
+     * Charges {@code bytes} of device memory that the driver takes for itself (a loaded module's code), with
+     * CUDA_ERROR_OUT_OF_MEMORY from {@code call} when they are not free. Never given back: modules stay loaded.
+     */
+    void reserve(String call, long bytes) {
+        long charged = roundUp(bytes, ALIGNMENT);
+        if (charged > capacity - used) {
+            throw new DeviceException(call, Status.OUT_OF_MEMORY, bytes + " bytes for the driver's own use, "
+                    + (capacity - used) + " of " + capacity + " free");
+        }
+        used += charged;
+    }
+
     @Override
     public long[] info() {
         calls.enter("cuMemGetInfo");

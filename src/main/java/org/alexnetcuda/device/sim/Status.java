@@ -12,6 +12,7 @@ final class Status {
     static final String OUT_OF_MEMORY = "CUDA_ERROR_OUT_OF_MEMORY";
     static final String ILLEGAL_ADDRESS = "CUDA_ERROR_ILLEGAL_ADDRESS";
     static final String MISALIGNED_ADDRESS = "CUDA_ERROR_MISALIGNED_ADDRESS";
+    static final String LAUNCH_FAILED = "CUDA_ERROR_LAUNCH_FAILED";
     static final String INVALID_HANDLE = "CUDA_ERROR_INVALID_HANDLE";
     static final String INVALID_CONTEXT = "CUDA_ERROR_INVALID_CONTEXT";
     static final String ILLEGAL_STATE = "CUDA_ERROR_ILLEGAL_STATE";

@@ -38,6 +38,10 @@ import org.alexnetcuda.profile.ProfileSteps;
  *
  * <p>All memory comes from one {@link DevicePool} planned here; nothing is allocated after the constructor.
  *
+ * <p>Failures on the device are reported in one line wherever they surface: a kernel that failed while it ran
+ * ({@link KernelFaults}) names the step or the steps it can have been in, and an allocation the CUDA libraries or
+ * a module load make for themselves after the pool is reported as out of device memory with a batch size to try.
+ *
  * <p>Mixed precision (--precision fp16|bf16): the layers run on 16-bit activations and a 16-bit copy of the
  * weights, and write 16-bit gradients; the loss and Adam's master weights stay FP32, and fp16's loss scale lives on
  * the device ({@link StepKernels}). Every decision stays on the device, so mixed-precision steps are captured and
@@ -87,6 +91,9 @@ public final class CudaEngine implements Engine {
     private ProfileSteps window;
     private long windowBase;
     private long sessionSteps;
+    private final KernelFaults faults = KernelFaults.fromEnvironment();
+    /** Free device memory before the pool was allocated, for the batch size an out-of-memory report suggests. */
+    private long freeBeforePool;
 
     /**
      * Plans and allocates the pool, uploads the datasets and the initial parameters, and prepares every layer
@@ -132,8 +139,12 @@ public final class CudaEngine implements Engine {
         this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, initial.size(), trainCount, testCount);
         this.state = new DeviceState(ctx, pool, mem, spec, config, initial.size());
         this.timer = new StepTimer(ctx, kernels, layers.size());
-        bind();
-        upload(initial, train, test);
+        try {
+            bind();
+            upload(initial, train, test);
+        } catch (RuntimeException e) {
+            throw reported(e);
+        }
     }
 
     /** A usage error (exit 2), before anything is allocated, for a precision the card has no arithmetic for. */
@@ -152,6 +163,7 @@ public final class CudaEngine implements Engine {
      */
     private DevicePool allocate(long workspace) {
         long free = device.memory().info()[0];
+        freeBeforePool = free;
         if (mem.totalBytes() > free) {
             throw outOfMemory(free, workspace);
         }
@@ -166,17 +178,75 @@ public final class CudaEngine implements Engine {
     }
 
     private OutOfDeviceMemoryException outOfMemory(long free, long workspace) {
+        return new OutOfDeviceMemoryException(maxBatch, mem.totalBytes(), free, largestBatchWithin(free, workspace));
+    }
+
+    /** The largest batch size up to the configured one whose pool fits in {@code budget} bytes; 0 if none. */
+    private int largestBatchWithin(long budget, long workspace) {
         int lo = 0;
         int hi = maxBatch;
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act).totalBytes() <= free) {
+            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act).totalBytes() <= budget) {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
-        return new OutOfDeviceMemoryException(maxBatch, mem.totalBytes(), free, lo);
+        return lo;
+    }
+
+    /** The statuses of an allocation that failed for lack of device memory, by library. */
+    private static final java.util.Set<String> OUT_OF_MEMORY = java.util.Set.of("CUDA_ERROR_OUT_OF_MEMORY",
+            "CUBLAS_STATUS_ALLOC_FAILED", "CUDNN_STATUS_ALLOC_FAILED");
+
+    /**
+     * A device error as the program reports it: a kernel failure with where it ran ({@link KernelFaults}); an
+     * allocation that a CUDA library or a module load made for itself after the pool (out of memory though the pool
+     * fitted) as out of device memory, suggesting the largest batch size whose pool leaves
+     * {@link OutOfDeviceMemoryException#LIBRARY_HEADROOM} of what was free for them; anything else unchanged.
+     */
+    private RuntimeException reported(RuntimeException e) {
+        RuntimeException r = faults.translate(e);
+        if (r instanceof DeviceException d && !(r instanceof KernelFailureException)
+                && OUT_OF_MEMORY.contains(d.status())) {
+            long free = device.memory().info()[0];
+            long budget = freeBeforePool - OutOfDeviceMemoryException.LIBRARY_HEADROOM;
+            return OutOfDeviceMemoryException.afterPool(d.getMessage(), maxBatch, mem.totalBytes(), free,
+                    Math.min(maxBatch - 1, largestBatchWithin(budget, mem.workspace.bytes())));
+        }
+        return r;
+    }
+
+    /** Runs an operation that queues device work; {@code what} names it in a kernel failure's report. */
+    private void queue(String what, Runnable work) {
+        faults.queued(what);
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            throw reported(e);
+        }
+        faults.returned();
+    }
+
+    /** Runs an operation that waits for the device (a read of device state): what was queued before it ran. */
+    private <T> T waitFor(java.util.function.Supplier<T> read) {
+        try {
+            T value = read.get();
+            faults.confirmed();
+            return value;
+        } catch (RuntimeException e) {
+            throw reported(e);
+        }
+    }
+
+    /** Runs an operation whose device errors are reported as {@link #reported} says. */
+    private void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            throw reported(e);
+        }
     }
 
     private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store) {
@@ -285,6 +355,10 @@ public final class CudaEngine implements Engine {
     @Override
     public void trainStep(int[] order, int from, int count) {
         checkBatch(count, trainCount, from);
+        queue("training step " + (steps + 1), () -> queueTrainStep(order, from, count));
+    }
+
+    private void queueTrainStep(int[] order, int from, int count) {
         long inWindow = ++sessionSteps - windowBase;
         boolean profiled = window != null && window.contains(inWindow);
         if (profiled && inWindow == window.first()) {
@@ -317,6 +391,11 @@ public final class CudaEngine implements Engine {
     @Override
     public void evalBatch(int[] order, int from, int count) {
         checkTestBatch(order, from, count);
+        queue("the evaluation batch of test samples " + from + ".." + (from + count - 1) + " after training step "
+                + steps, () -> queueEvalBatch(count, from));
+    }
+
+    private void queueEvalBatch(int count, int from) {
         kernels.prof.push("eval batch");
         kernels.setBatchStart(from);
         if (count == maxBatch && useGraphs && evalWarm) {
@@ -431,7 +510,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public Totals totals() {
-        return state.totals();
+        return waitFor(state::totals);
     }
 
     /** Reading the totals copies them from the device, which waits for the queued steps. */
@@ -442,7 +521,7 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void restoreTotals(Totals t) {
-        state.restoreTotals(t);
+        guarded(() -> state.restoreTotals(t));
     }
 
     /**
@@ -451,7 +530,7 @@ public final class CudaEngine implements Engine {
      */
     @Override
     public OptimizerState optimizerState() {
-        return state.optimizerState();
+        return waitFor(state::optimizerState);
     }
 
     /**
@@ -461,14 +540,14 @@ public final class CudaEngine implements Engine {
      */
     @Override
     public void restoreOptimizerState(OptimizerState restored) {
-        state.restoreOptimizerState(restored);
+        guarded(() -> state.restoreOptimizerState(restored));
         steps = restored.trainingSteps();
     }
 
     /** fp16's loss scale as the device holds it (reading it waits for the queued steps); null otherwise. */
     @Override
     public OptimizerState.LossScale lossScale() {
-        return state.lossScale();
+        return waitFor(state::lossScale);
     }
 
     /** Sets the fp16 loss scale (good steps and skipped count kept at 0): tests force an overflow with it. */
@@ -480,17 +559,20 @@ public final class CudaEngine implements Engine {
     @Override
     public float[] logits(int[] order, int from, int count) {
         checkTestBatch(order, from, count);
-        prepareBatchSize(count);
-        kernels.setBatchStart(from);
-        DevicePtr logits = kernels.evalLogits(count);
-        float[] out = new float[count * classes];
-        device.memory().copyToHost(out, 0, out.length, logits, stream);
-        return out;
+        faults.queued("the logits of test samples " + from + ".." + (from + count - 1));
+        return waitFor(() -> {
+            prepareBatchSize(count);
+            kernels.setBatchStart(from);
+            DevicePtr logits = kernels.evalLogits(count);
+            float[] out = new float[count * classes];
+            device.memory().copyToHost(out, 0, out.length, logits, stream);
+            return out;
+        });
     }
 
     @Override
     public void resetTotals() {
-        state.resetTotals();
+        guarded(state::resetTotals);
     }
 
     @Override
@@ -500,12 +582,15 @@ public final class CudaEngine implements Engine {
 
     @Override
     public void readParameters(ParameterStore into) {
-        state.readParameters(into);
+        waitFor(() -> {
+            state.readParameters(into);
+            return null;
+        });
     }
 
     @Override
     public void writeParameters(ParameterStore from) {
-        state.writeParameters(from);
+        guarded(() -> state.writeParameters(from));
     }
 
     /**
@@ -513,12 +598,12 @@ public final class CudaEngine implements Engine {
      * events around the steps (graph replay when enabled), after the caller's warm-up.
      */
     public double timeTrainSteps(int[] order, int n, int steps) {
-        return timer.millisPer(steps, () -> trainStep(order, 0, n));
+        return waitFor(() -> timer.millisPer(steps, () -> trainStep(order, 0, n)));
     }
 
     /** Milliseconds per evaluation batch of n test samples, timed by device events. */
     public double timeEvalBatches(int n, int steps) {
-        return timer.millisPer(steps, () -> evalBatch(null, 0, n));
+        return waitFor(() -> timer.millisPer(steps, () -> evalBatch(null, 0, n)));
     }
 
     /**
@@ -526,15 +611,16 @@ public final class CudaEngine implements Engine {
      * training steps on training samples order[0..n) ({@link StepTimer#layerMillis}); they count as training steps.
      */
     public double[][] profileLayers(int[] order, int n, int repeats) {
-        return timer.layerMillis(n, repeats, () -> {
+        faults.queued("the per-layer timing of " + repeats + " eager training steps after step " + steps);
+        return waitFor(() -> timer.layerMillis(n, repeats, () -> {
             uploadOrder(order, 0);
             prepareBatchSize(n);
-        }, () -> steps++);
+        }, () -> steps++));
     }
 
     /** The output of layer i after the last forward pass, widened to FP32 (tests compare it with the CPU engine). */
     public float[] readActivation(int layer, int n) {
-        return state.readActivation(layer, n);
+        return waitFor(() -> state.readActivation(layer, n));
     }
 
     /**
@@ -542,11 +628,28 @@ public final class CudaEngine implements Engine {
      * fp16 still multiplied by the loss scale of that step.
      */
     public float[] readGradients() {
-        return state.readGradients();
+        return waitFor(state::readGradients);
     }
 
+    /**
+     * Releases the graphs, the layers' descriptors, the pool and the stream (and the device if it was handed over).
+     * After a kernel failure the context is unusable and every release fails with the same status: the resources
+     * go with the process, and the failure already reported is the one to read, so close says nothing more.
+     */
     @Override
     public void close() {
+        if (faults.failed()) {
+            try {
+                release();
+            } catch (RuntimeException ignored) {
+                // the context died with the kernel failure already reported
+            }
+            return;
+        }
+        release();
+    }
+
+    private void release() {
         if (trainGraph != null) {
             device.streams().destroy(trainGraph);
         }

@@ -69,7 +69,7 @@ class SimDeviceTest {
             ReluKernels relu = new ReluKernels(d.kernels());
             d.streams().beginCapture(s);
             var refused = assertStatus("CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", () -> relu.forward(s, x, x, 16));
-            assertTrue(refused.getMessage().contains("cuModuleLoadData (module activation"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("cuModuleLoadDataEx (module activation"), refused.getMessage());
             assertStatus("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED", () -> d.streams().endCapture(s));
 
             relu.forward(s, x, x, 16); // eager: loads the module

@@ -1,16 +1,14 @@
-package org.alexnetcuda.kernels;
+package org.alexnetcuda.device.jcuda;
 
 import static jcuda.driver.CUjit_option.CU_JIT_ERROR_LOG_BUFFER;
 import static jcuda.driver.CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.kernels.PtxSource;
 
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
@@ -20,126 +18,109 @@ import jcuda.driver.JCudaDriver;
 import jcuda.driver.JITOptions;
 
 /**
- * Loads the project's PTX modules from the jar (resources {@code /ptx/<module>.ptx}, generated from
- * native-kernels/ and committed in cuda/ptx) into the current CUDA context, and finds their kernels.
+ * Loads the project's PTX modules ({@link PtxSource}) into the current CUDA context and finds their kernels.
  *
  * <p>The driver JIT-compiles the PTX for the GPU at load time. The PTX says {@code .version 8.0} and
- * {@code .target sm_75}, so any driver for CUDA 12.0 (R525) or newer can load it on a Turing or newer GPU. When it
- * cannot, the failure becomes a {@link PtxLoadException} with a one-line message naming the PTX ISA, the driver's
- * CUDA version and what to do, with the JIT's error log appended (see {@link #describeLoadFailure}).
+ * {@code .target sm_75}, so any driver for CUDA 12.0 (R525) or newer can load it on a Turing or newer GPU. Every
+ * failure is a {@link DeviceException} like any other CUDA call's, with the status name (so the engine's
+ * out-of-memory and fault handling see a module load's CUDA_ERROR_OUT_OF_MEMORY as they see cuMemAlloc's), naming
+ * the module and the kernel whose first launch loaded it; a refused load says why in words
+ * ({@link #describeLoadFailure}) with the JIT's error log appended.
  *
  * <p>Needs a current context on the calling thread (the device layer makes one). Not for concurrent use from
  * several threads without external ordering: calls are synchronized, but CUDA contexts are per thread.
  */
-public final class PtxModules implements AutoCloseable {
-    /** Where the PTX lies on the classpath (the pom maps cuda/ptx there). */
-    public static final String RESOURCE_DIR = "/ptx/";
+final class PtxModules implements AutoCloseable {
     private static final int LOG_BYTES = 16 * 1024;
 
-    private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<String, CUmodule> modules = new LinkedHashMap<>();
+    private final Map<String, CUfunction> functions = new LinkedHashMap<>();
 
     /** The kernel {@code name} of {@code module}, loading the module on first use. */
-    public synchronized CUfunction function(String module, String name) {
+    synchronized CUfunction function(String module, String name) {
         String key = module + "." + name;
         CUfunction f = functions.get(key);
         if (f == null) {
+            CUmodule m = module(module, name);
             f = new CUfunction();
-            int rc = JCudaDriver.cuModuleGetFunction(f, module(module), name);
-            if (rc != CUresult.CUDA_SUCCESS) {
-                throw new IllegalStateException("no kernel '" + name + "' in " + resource(module) + ": "
-                        + CUresult.stringFor(rc) + " (is the committed PTX stale? make -C native-kernels check)");
-            }
+            Check.cu(JCudaDriver.cuModuleGetFunction(f, m, name), "cuModuleGetFunction", "kernel " + name + " in "
+                    + PtxSource.resource(module) + "; is the committed PTX stale? make -C native-kernels check");
             functions.put(key, f);
         }
         return f;
     }
 
-    /** The loaded module, loading it on first use. */
-    public synchronized CUmodule module(String module) {
+    /** The loaded module, loading it on first use (for {@code kernel}'s launch, named in errors). */
+    private CUmodule module(String module, String kernel) {
         CUmodule m = modules.get(module);
         if (m == null) {
-            m = load(module);
+            m = load(module, kernel);
             modules.put(module, m);
         }
         return m;
     }
 
-    /** Loads every module that {@link KernelCatalog} names and finds every kernel: fails early, at start-up. */
-    public void loadAll() {
-        for (Kernel k : KernelCatalog.all()) {
-            function(k.module(), k.name());
-        }
-    }
-
-    private static CUmodule load(String module) {
-        String ptx = readPtx(module);
+    private static CUmodule load(String module, String kernel) {
+        String ptx = PtxSource.read(module);
         // The driver reads PTX as a NUL-terminated string.
         byte[] image = (ptx + '\0').getBytes(StandardCharsets.US_ASCII);
         JITOptions jit = new JITOptions();
         jit.putBytes(CU_JIT_ERROR_LOG_BUFFER, new byte[LOG_BYTES]);
         jit.putInt(CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, LOG_BYTES);
         CUmodule m = new CUmodule();
-        // cuModuleLoadDataJIT returns the CUresult and never throws, even with JCuda exceptions enabled.
+        // JCuda's cuModuleLoadDataJIT is the driver's cuModuleLoadDataEx with these options; it returns the
+        // CUresult and never throws, even with JCuda exceptions enabled.
         int rc = JCudaDriver.cuModuleLoadDataJIT(m, Pointer.to(image), jit);
         if (rc != CUresult.CUDA_SUCCESS) {
             int[] version = {-1};
             if (JCudaDriver.cuDriverGetVersion(version) != CUresult.CUDA_SUCCESS) {
                 version[0] = -1;
             }
-            String log = jit.getString(CU_JIT_ERROR_LOG_BUFFER);
-            throw new PtxLoadException(describeLoadFailure(module, directive(ptx, "version"),
-                    directive(ptx, "target"), rc, version[0], log), rc);
+            throw new DeviceException("cuModuleLoadDataEx", Check.cuName(rc), describeLoadFailure(module, kernel,
+                    PtxSource.directive(ptx, "version"), PtxSource.directive(ptx, "target"), rc, version[0],
+                    jit.getString(CU_JIT_ERROR_LOG_BUFFER)));
         }
         return m;
     }
 
+    /**
+     * Unloads every module; each cuModuleUnload's result is checked, and after all were tried the first failure is
+     * thrown (a failed unload means the context is already broken, which the caller should hear of).
+     */
     @Override
     public synchronized void close() {
-        for (CUmodule m : modules.values()) {
-            JCudaDriver.cuModuleUnload(m);
+        DeviceException first = null;
+        for (Map.Entry<String, CUmodule> e : modules.entrySet()) {
+            try {
+                Check.cu(JCudaDriver.cuModuleUnload(e.getValue()), "cuModuleUnload", "module "
+                        + PtxSource.resource(e.getKey()));
+            } catch (DeviceException failure) {
+                if (first == null) {
+                    first = failure;
+                }
+            }
         }
         modules.clear();
         functions.clear();
-    }
-
-    /** The classpath resource of a module. */
-    public static String resource(String module) {
-        return RESOURCE_DIR + module + ".ptx";
-    }
-
-    /** The text of {@code /ptx/<module>.ptx}. */
-    public static String readPtx(String module) {
-        try (InputStream in = PtxModules.class.getResourceAsStream(resource(module))) {
-            if (in == null) {
-                throw new IllegalStateException("PTX resource " + resource(module)
-                        + " is not on the classpath (the jar is built with cuda/ptx mapped to /ptx)");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource(module), e);
+        if (first != null) {
+            throw first;
         }
     }
 
-    /** The operand of a PTX module directive, e.g. directive(ptx, "version") = "8.0"; "?" if absent. */
-    public static String directive(String ptx, String name) {
-        Matcher m = Pattern.compile("(?m)^\\s*\\." + Pattern.quote(name) + "\\s+(\\S+)").matcher(ptx);
-        return m.find() ? m.group(1) : "?";
-    }
-
     /**
-     * The one-line message for a failed module load.
+     * The detail of a failed module load, in words: which module, for which kernel's first launch, what the status
+     * means here and, for a too-old driver, which driver is needed.
      *
      * @param driverVersion cuDriverGetVersion's value (e.g. 12020 for CUDA 12.2), or negative if unknown
      * @param jitLog        the JIT error log, possibly empty or null
      */
-    public static String describeLoadFailure(String module, String ptxVersion, String target, int result,
-                                             int driverVersion, String jitLog) {
+    static String describeLoadFailure(String module, String kernel, String ptxVersion, String target, int result,
+                                      int driverVersion, String jitLog) {
         String driver = driverVersion < 0 ? "unknown"
                 : "CUDA " + driverVersion / 1000 + "." + driverVersion % 1000 / 10;
         String needs = minimumCudaForPtxIsa(ptxVersion);
-        StringBuilder s = new StringBuilder("cannot load ").append(resource(module)).append(": ")
-                .append(CUresult.stringFor(result)).append(" (").append(result).append("): ");
+        StringBuilder s = new StringBuilder("loading ").append(PtxSource.resource(module))
+                .append(" for the first launch of ").append(kernel).append(": ");
         if (result == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
             s.append("the NVIDIA driver (").append(driver).append(") is too old for PTX ISA .version ")
                     .append(ptxVersion).append(" (.target ").append(target).append(")");
@@ -166,7 +147,7 @@ public final class PtxModules implements AutoCloseable {
      * The first CUDA release whose driver JITs a PTX ISA version (NVIDIA's PTX ISA release notes), or null when
      * unknown: 8.0 = CUDA 12.0 (R525), 8.5 = 12.5, 9.0 = 13.0.
      */
-    public static String minimumCudaForPtxIsa(String isa) {
+    static String minimumCudaForPtxIsa(String isa) {
         return switch (isa) {
             case "7.0" -> "11.0";
             case "7.1" -> "11.1";

@@ -1,9 +1,11 @@
-package org.alexnetcuda.kernels;
+package org.alexnetcuda.device.jcuda;
+
+import org.alexnetcuda.kernels.Kernel;
+import org.alexnetcuda.kernels.KernelLauncher;
 
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
-import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
@@ -12,11 +14,16 @@ import jcuda.driver.JCudaDriver;
  * ({@link PtxModules}) and calls cuLaunchKernel. Device pointers are {@link jcuda.Pointer}s (a
  * {@link jcuda.driver.CUdeviceptr}, possibly with a byte offset); the stream is a {@link CUstream} or null for the
  * default stream. The driver copies the argument values at launch time, also while a stream is being captured.
+ *
+ * <p>A refused launch (a bad shape, too many resources) is a {@link org.alexnetcuda.device.DeviceException} naming
+ * the kernel and its launch shape. A kernel that fails while it runs (a KERNEL_REQUIRE trap, a fault) is not seen
+ * here: the launch is asynchronous, and the driver reports the failure at a later call, which the engine turns
+ * into a one-line report of the step it happened in.
  */
-public final class JCudaKernelLauncher implements KernelLauncher {
+final class JCudaKernelLauncher implements KernelLauncher {
     private final PtxModules modules;
 
-    public JCudaKernelLauncher(PtxModules modules) {
+    JCudaKernelLauncher(PtxModules modules) {
         this.modules = modules;
     }
 
@@ -28,12 +35,13 @@ public final class JCudaKernelLauncher implements KernelLauncher {
         }
         Pointer params = kernelParams(kernel, args);
         CUfunction f = modules.function(kernel.module(), kernel.name());
-        int rc = JCudaDriver.cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, sharedBytes, (CUstream) stream, params,
-                null);
-        if (rc != CUresult.CUDA_SUCCESS) {
-            throw new IllegalStateException("launch of " + kernel + " <<<" + gridX + ", " + blockX + ", "
-                    + sharedBytes + ">>> failed: " + CUresult.stringFor(rc));
-        }
+        Check.cu(JCudaDriver.cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, sharedBytes, (CUstream) stream, params,
+                null), "cuLaunchKernel", launchShape(kernel, gridX, blockX, sharedBytes));
+    }
+
+    /** How a launch is named in errors: {@code relu_forward <<<4, 256, 0>>>}. */
+    static String launchShape(Kernel kernel, int gridX, int blockX, int sharedBytes) {
+        return kernel.name() + " <<<" + gridX + ", " + blockX + ", " + sharedBytes + ">>>";
     }
 
     /** cuLaunchKernel's kernelParams: a pointer to an array of pointers, one to each argument's value. */
