@@ -8,6 +8,7 @@ import org.alexnetcuda.data.Cifar10Archive;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Cifar10Downloader;
 import org.alexnetcuda.data.Cifar10Reader;
+import org.alexnetcuda.data.DataException;
 import org.alexnetcuda.data.DownloadException;
 
 import picocli.CommandLine.Option;
@@ -76,6 +77,11 @@ public final class DataOptions {
     private static Path localArchive(Path dir) {
         if (Files.isRegularFile(dir)) {
             return dir;
+        }
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (!Files.exists(dir) && (name.endsWith(".tar.gz") || name.endsWith(".tgz"))) {
+            // Meant as the archive: say so, rather than "no such directory" or, with --download, a folder of that name.
+            throw new DataException(dir + ": no such file");
         }
         Path inside = dir.resolve(Cifar10Archive.FILE_NAME);
         boolean hasBatches = Files.exists(dir.resolve(Cifar10Reader.trainFile(1))) || Files.exists(dir.resolve(Cifar10Reader.ARCHIVE_DIR));

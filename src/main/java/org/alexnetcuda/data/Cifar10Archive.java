@@ -2,6 +2,7 @@ package org.alexnetcuda.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -52,6 +53,9 @@ public final class Cifar10Archive {
             unpack(file, staging, target, file.toString());
             staging.succeeded();
             return new Installed(target, true);
+        } catch (AccessDeniedException e) {
+            throw new DataException(dir + ": cannot unpack " + file.getFileName() + " here: permission denied;"
+                    + " copy it to a writable folder and pass that", e);
         } catch (IOException e) {
             throw new DataException(dir + ": cannot unpack " + file.getFileName() + " here: " + e
                     + "; copy it to a writable folder and pass that", e);

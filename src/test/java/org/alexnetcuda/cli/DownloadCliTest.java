@@ -175,6 +175,17 @@ class DownloadCliTest {
     }
 
     @Test
+    void aMissingArchiveIsNamedAsAFile() {
+        Path missing = tmp.resolve("nowhere").resolve(Cifar10Archive.FILE_NAME);
+        System.setProperty(Cifar10Downloader.URL_PROPERTY, server.url("/cifar.tar.gz"));
+        CliTest.Run r = train(missing, "--download");
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertEquals(List.of("error: " + missing + ": no such file"), r.err().lines().toList());
+        assertFalse(Files.exists(tmp.resolve("nowhere")), "no folder named like the archive is created");
+        assertEquals(0, server.requests());
+    }
+
+    @Test
     void theArchiveIsReadFromTheSetUnpackedBesideIt() throws IOException {
         // What an earlier --data-dir cifar-10-binary.tar.gz left: the set next to the archive, read from there.
         Path dl = tmp.resolve("dl");
