@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import org.alexnetcuda.data.DataException;
+import org.alexnetcuda.data.DownloadException;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.engine.OutOfDeviceMemoryException;
 import org.alexnetcuda.model.WeightsException;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok",
-            "1:failure (diverged training, out of device memory, disk full or other I/O error, internal error)",
+            "1:failure (diverged training, out of device memory, failed download, disk full or other I/O error, internal error)",
             "2:bad usage or input (options, dataset, weights or checkpoint file, run folder)",
             "3:no usable GPU (try --device cpu)",
             "130:interrupted"})
@@ -110,7 +111,8 @@ public final class Main implements Runnable {
         if (e instanceof NoGpuException) {
             return ExitCodes.NO_GPU;
         }
-        if (e instanceof DivergedException || e instanceof OutOfDeviceMemoryException || e instanceof DeviceException
+        // A failed download is the network's or the server's doing, not the user's input: a failure, not bad usage.
+        if (e instanceof DownloadException || e instanceof DivergedException || e instanceof OutOfDeviceMemoryException || e instanceof DeviceException
                 || e instanceof CheckpointWriteException || e instanceof IOException
                 || e instanceof java.io.UncheckedIOException) {
             return ExitCodes.FAILURE;

@@ -79,7 +79,7 @@ public final class Cifar10Reader {
             return sub;
         }
         throw new DataException(trainFile(1) + ": not found in " + dir + " nor in " + sub
-                + " (run the download command, or synth for a synthetic set)");
+                + " (add --download, or pass " + Cifar10Archive.FILE_NAME + " with --data-dir; synth makes a synthetic set)");
     }
 
     /**

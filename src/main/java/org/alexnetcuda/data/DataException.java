@@ -1,8 +1,9 @@
 package org.alexnetcuda.data;
 
 /**
- * A dataset problem the user can fix (missing or malformed file, failed download, bad checksum).
+ * A dataset problem the user can fix (missing or malformed file, a local archive with the wrong checksum).
  * The message is one line that names the file or URL and the problem; the CLI prints it as is and exits with 2.
+ * A download that fails on the way is a {@link DownloadException} instead (exit 1).
  */
 public class DataException extends RuntimeException {
 

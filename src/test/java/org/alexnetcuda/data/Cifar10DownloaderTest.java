@@ -1,33 +1,23 @@
 package org.alexnetcuda.data;
 
+import static org.alexnetcuda.data.TestArchives.listing;
+import static org.alexnetcuda.data.TestArchives.md5;
+import static org.alexnetcuda.data.TestArchives.tarGz;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +28,7 @@ class Cifar10DownloaderTest {
     @TempDir
     Path tmp;
 
-    private HttpServer server;
-    private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
-    private final AtomicInteger requests = new AtomicInteger();
+    private ArchiveServer server;
     private byte[] tarball;
     private String md5;
     private Path source;
@@ -48,72 +36,30 @@ class Cifar10DownloaderTest {
     @BeforeEach
     void start() throws Exception {
         source = tmp.resolve("source");
-        SyntheticCifar.write(source, 10, 5, 314);
-        tarball = tarGz(Map.of(), source, Cifar10Reader.ARCHIVE_DIR + "/");
+        tarball = TestArchives.synthetic(source, 314);
         md5 = md5(tarball);
-
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::serve);
-        server.start();
-        bodies.put("/cifar.tar.gz", tarball);
+        server = new ArchiveServer(tarball);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
-        String path = ex.getRequestURI().getPath();
-        try (ex) {
-            if (path.startsWith("/status/")) {
-                ex.sendResponseHeaders(Integer.parseInt(path.substring(8)), -1);
-            } else if (path.equals("/truncated")) {
-                // Announce the whole archive, send half of it, then drop the connection.
-                ex.sendResponseHeaders(200, tarball.length);
-                OutputStream out = ex.getResponseBody();
-                out.write(tarball, 0, tarball.length / 2);
-                out.flush();
-            } else if (path.equals("/slow")) {
-                // Drip-feed 1 KB every 20 ms (about 1 s for the archive) so the client can be interrupted mid-way.
-                ex.sendResponseHeaders(200, tarball.length);
-                OutputStream out = ex.getResponseBody();
-                for (int off = 0; off < tarball.length; off += 1024) {
-                    out.write(tarball, off, Math.min(1024, tarball.length - off));
-                    out.flush();
-                    Thread.sleep(20);
-                }
-            } else if (bodies.containsKey(path)) {
-                byte[] body = bodies.get(path);
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            } else {
-                ex.sendResponseHeaders(404, -1);
-            }
-        } catch (IOException expectedForTruncated) {
-            // Closing a fixed-length response early throws here and resets the connection, which is the point.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     private String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return server.url(path);
     }
 
     private Cifar10Downloader downloader(String path, String sum) {
         return new Cifar10Downloader(url(path), sum).progress(DownloadProgress.Mode.NONE).timeouts(5000, 5000);
     }
 
-    /** Everything under dir, relative, for "nothing left behind" checks. */
-    private static List<String> listing(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
+    /** The download fails with exactly this one-line message and leaves the data dir as it was (here: absent). */
+    private static void failsLeavingNothing(Cifar10Downloader d, Path dataDir, String message) throws IOException {
+        DownloadException e = assertThrows(DownloadException.class, () -> d.download(dataDir));
+        assertEquals(message, e.getMessage());
+        assertEquals(List.of(), listing(dataDir));
+        assertFalse(Files.exists(dataDir), "the data dir this call created is removed again");
     }
 
     @Test
@@ -142,47 +88,61 @@ class Cifar10DownloaderTest {
         SyntheticCifar.write(dataDir.resolve(Cifar10Reader.ARCHIVE_DIR), 10, 5, 1);
         Cifar10Downloader.Result r = downloader("/cifar.tar.gz", md5).download(dataDir);
         assertFalse(r.downloaded());
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
 
         Path flat = tmp.resolve("flat"); // batch files directly in the data dir also count
         SyntheticCifar.write(flat, 10, 5, 1);
         assertEquals(flat.toAbsolutePath(), downloader("/cifar.tar.gz", md5).download(flat).dir());
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
     }
 
     @Test
     void wrongChecksumLeavesNothing() throws IOException {
         Path dataDir = tmp.resolve("data");
         String wrong = "0123456789abcdef0123456789abcdef";
-        DataException e = assertThrows(DataException.class, () -> downloader("/cifar.tar.gz", wrong).download(dataDir));
-        assertEquals("cifar-10-binary.tar.gz from " + url("/cifar.tar.gz") + ": MD5 mismatch: expected " + wrong + ", got " + md5,
-                e.getMessage());
-        assertFalse(Files.exists(dataDir), "the data dir this call created is removed again");
+        failsLeavingNothing(downloader("/cifar.tar.gz", wrong), dataDir, "download of " + url("/cifar.tar.gz")
+                + " failed: the file received has MD5 " + md5 + ", expected " + wrong + " (damaged on the way, or not the CIFAR-10 archive)");
 
         Files.createDirectories(dataDir);
         Files.writeString(dataDir.resolve("keep.txt"), "mine");
-        assertThrows(DataException.class, () -> downloader("/cifar.tar.gz", wrong).download(dataDir));
+        assertThrows(DownloadException.class, () -> downloader("/cifar.tar.gz", wrong).download(dataDir));
         assertEquals(List.of("keep.txt"), listing(dataDir), "an existing data dir keeps its files and gains none");
     }
 
     @Test
-    void httpErrorsNameTheUrlAndStatus() throws IOException {
-        Path dataDir = tmp.resolve("data");
-        for (int status : new int[] {404, 500}) {
-            DataException e = assertThrows(DataException.class, () -> downloader("/status/" + status, md5).download(dataDir));
-            assertTrue(e.getMessage().startsWith("download " + url("/status/" + status) + " failed: HTTP " + status), e.getMessage());
-            assertFalse(e.getMessage().contains("\n"));
-            assertEquals(List.of(), listing(dataDir));
-        }
+    void httpErrorsNameTheStatus() throws IOException {
+        failsLeavingNothing(downloader("/status/404", md5), tmp.resolve("data"),
+                "download of " + url("/status/404") + " failed: the server answered HTTP 404 Not Found");
+        failsLeavingNothing(downloader("/status/500", md5), tmp.resolve("data"),
+                "download of " + url("/status/500") + " failed: the server answered HTTP 500 Internal Server Error");
     }
 
     @Test
     void truncatedBodyFailsCleanly() throws IOException {
         Path dataDir = tmp.resolve("data");
         Files.createDirectories(dataDir);
-        DataException e = assertThrows(DataException.class, () -> downloader("/truncated", md5).download(dataDir));
-        assertTrue(e.getMessage().startsWith("download " + url("/truncated") + " failed"), e.getMessage());
+        DownloadException e = assertThrows(DownloadException.class, () -> downloader("/truncated", md5).download(dataDir));
+        // How the cut shows (an early end of the stream, or an error reading it) depends on timing; the words do not.
+        String prefix = "download of " + url("/truncated") + " failed: the transfer was cut short after ";
+        assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+        assertTrue(e.getMessage().substring(prefix.length()).matches("\\d+ of " + tarball.length + " bytes.*"), e.getMessage());
         assertEquals(List.of(), listing(dataDir));
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() throws IOException {
+        Cifar10Downloader d = new Cifar10Downloader(url("/silent"), md5).progress(DownloadProgress.Mode.NONE).timeouts(5000, 300);
+        long t0 = System.nanoTime();
+        failsLeavingNothing(d, tmp.resolve("data"), "download of " + url("/silent") + " failed: 127.0.0.1:"
+                + url("").replaceAll(".*:", "") + " accepted the connection but sent no reply within 300 ms (read timeout)");
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "the read timeout, not the server, ended the wait");
+    }
+
+    @Test
+    void aTransferThatStallsTimesOut() throws IOException {
+        Cifar10Downloader d = new Cifar10Downloader(url("/stall"), md5).progress(DownloadProgress.Mode.NONE).timeouts(5000, 300);
+        failsLeavingNothing(d, tmp.resolve("data"), "download of " + url("/stall") + " failed: the transfer stalled after "
+                + tarball.length / 2 + " of " + tarball.length + " bytes: nothing for 300 ms (read timeout)");
     }
 
     @Test
@@ -210,7 +170,7 @@ class Cifar10DownloaderTest {
         t.interrupt();
         t.join(10_000);
         assertFalse(t.isAlive());
-        assertTrue(thrown.get() instanceof DataException, String.valueOf(thrown.get()));
+        assertTrue(thrown.get() instanceof DownloadException, String.valueOf(thrown.get()));
         assertEquals("download " + url("/slow") + " interrupted", thrown.get().getMessage());
         assertEquals(List.of(), listing(dataDir));
     }
@@ -233,17 +193,27 @@ class Cifar10DownloaderTest {
     }
 
     @Test
-    void unreachableServerSaysUrlAndCause() {
-        server.stop(0); // nothing listens on that port any more
-        DataException e = assertThrows(DataException.class, () -> downloader("/cifar.tar.gz", md5).download(tmp.resolve("d")));
-        assertTrue(e.getMessage().startsWith("download " + url("/cifar.tar.gz") + " failed: java.net.ConnectException"), e.getMessage());
-        assertFalse(Files.exists(tmp.resolve("d")));
+    void aRefusedConnectionIsNamed() throws IOException {
+        String refused = ArchiveServer.refusedUrl("/cifar.tar.gz");
+        String hostPort = refused.substring("http://".length(), refused.lastIndexOf('/'));
+        Cifar10Downloader d = new Cifar10Downloader(refused, md5).progress(DownloadProgress.Mode.NONE).timeouts(5000, 5000);
+        failsLeavingNothing(d, tmp.resolve("d"), "download of " + refused + " failed: connection refused by " + hostPort
+                + " (nothing listens there)");
+    }
+
+    @Test
+    void anUnresolvableHostIsNamed() throws IOException {
+        // .invalid is reserved (RFC 2606, RFC 6761): it never resolves, with or without a network.
+        String unknown = "http://cifar10.invalid/cifar-10-binary.tar.gz";
+        Cifar10Downloader d = new Cifar10Downloader(unknown, md5).progress(DownloadProgress.Mode.NONE).timeouts(5000, 5000);
+        failsLeavingNothing(d, tmp.resolve("d"), "download of " + unknown
+                + " failed: cannot resolve the host cifar10.invalid (no network?)");
     }
 
     @Test
     void entriesEscapingTheTargetAreRefused() throws Exception {
         byte[] evil = tarGz(Map.of("../escaped.txt", "x"), source, Cifar10Reader.ARCHIVE_DIR + "/");
-        bodies.put("/evil.tar.gz", evil);
+        server.put("/evil.tar.gz", evil);
         Path dataDir = tmp.resolve("deep").resolve("data");
         DataException e = assertThrows(DataException.class, () -> downloader("/evil.tar.gz", md5(evil)).download(dataDir));
         assertEquals("cifar-10-binary.tar.gz: archive entry ../escaped.txt escapes the target directory", e.getMessage());
@@ -255,7 +225,7 @@ class Cifar10DownloaderTest {
         Path partial = tmp.resolve("partial");
         SyntheticCifar.write(partial, 4, 2, 2, 2); // only data_batch_1..2
         byte[] body = tarGz(Map.of(), partial, Cifar10Reader.ARCHIVE_DIR + "/");
-        bodies.put("/partial.tar.gz", body);
+        server.put("/partial.tar.gz", body);
         Path dataDir = tmp.resolve("data");
         DataException e = assertThrows(DataException.class, () -> downloader("/partial.tar.gz", md5(body)).download(dataDir));
         assertTrue(e.getMessage().contains("lacks a complete cifar-10-batches-bin/"), e.getMessage());
@@ -268,37 +238,27 @@ class Cifar10DownloaderTest {
         Path target = Files.createDirectories(dataDir.resolve(Cifar10Reader.ARCHIVE_DIR));
         Files.write(target.resolve("data_batch_1.bin"), new byte[Cifar10Dataset.RECORD_BYTES]);
         DataException e = assertThrows(DataException.class, () -> downloader("/cifar.tar.gz", md5).download(dataDir));
-        assertTrue(e.getMessage().endsWith("exists but is not a complete dataset; remove it and download again"), e.getMessage());
-        assertEquals(0, requests.get());
+        assertTrue(e.getMessage().endsWith("exists but is not a complete dataset; remove it and try again"), e.getMessage());
+        assertEquals(0, server.requests());
     }
 
-    /** A .tar.gz of every file in dir under prefix, plus extra text entries (name -> content) first. */
-    private static byte[] tarGz(Map<String, String> extra, Path dir, String prefix) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            for (Map.Entry<String, String> x : extra.entrySet()) {
-                byte[] content = x.getValue().getBytes(StandardCharsets.UTF_8);
-                TarArchiveEntry e = new TarArchiveEntry(x.getKey(), true); // preserve the name as given
-                e.setSize(content.length);
-                tar.putArchiveEntry(e);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-            tar.putArchiveEntry(new TarArchiveEntry(prefix));
-            tar.closeArchiveEntry();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.sorted().toList()) {
-                    TarArchiveEntry e = new TarArchiveEntry(f.toFile(), prefix + f.getFileName());
-                    tar.putArchiveEntry(e);
-                    tar.write(Files.readAllBytes(f));
-                    tar.closeArchiveEntry();
-                }
-            }
+    @Test
+    void systemPropertiesSetTheAddressAndTimeoutButNotTheChecksum() {
+        System.setProperty(Cifar10Downloader.URL_PROPERTY, url("/cifar.tar.gz"));
+        System.setProperty(Cifar10Downloader.TIMEOUT_PROPERTY, "300");
+        try {
+            Cifar10Downloader d = Cifar10Downloader.fromSystemProperties().progress(DownloadProgress.Mode.NONE);
+            assertEquals(url("/cifar.tar.gz"), d.url());
+            // The synthetic archive is not the published one: the published MD5 is still what counts.
+            DownloadException e = assertThrows(DownloadException.class, () -> d.download(tmp.resolve("data")));
+            assertTrue(e.getMessage().contains("expected " + Cifar10Downloader.DEFAULT_MD5), e.getMessage());
+            System.setProperty(Cifar10Downloader.TIMEOUT_PROPERTY, "soon");
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, Cifar10Downloader::fromSystemProperties);
+            assertEquals("alexnet.download.timeoutMillis must be a positive number of milliseconds, not 'soon'", bad.getMessage());
+        } finally {
+            System.clearProperty(Cifar10Downloader.URL_PROPERTY);
+            System.clearProperty(Cifar10Downloader.TIMEOUT_PROPERTY);
         }
-        return bytes.toByteArray();
-    }
-
-    private static String md5(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+        assertEquals(Cifar10Downloader.DEFAULT_URL, Cifar10Downloader.fromSystemProperties().url());
     }
 }
