@@ -4,8 +4,8 @@ import java.util.concurrent.Callable;
 
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.jcuda.JCudaDevice;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.Precision;
 import org.alexnetcuda.train.Benchmark;
 import org.alexnetcuda.train.FlopFloor;
 

@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 
 import org.alexnetcuda.device.jcuda.JCudaDevice;
 import org.alexnetcuda.engine.cuda.ConvChoice;
-import org.alexnetcuda.model.MemoryEstimate;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.train.Benchmark;
 import org.alexnetcuda.train.DeviceMemoryUse;
 import org.alexnetcuda.train.FlopFloor;

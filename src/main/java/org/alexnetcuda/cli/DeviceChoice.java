@@ -5,17 +5,17 @@ import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.host.CudaLibraries;
 import org.alexnetcuda.device.host.HostCheck;
-import org.alexnetcuda.device.host.HostProblemException;
 import org.alexnetcuda.device.host.HostProbe;
+import org.alexnetcuda.device.host.HostProblemException;
 import org.alexnetcuda.device.jcuda.JCudaDevice;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.engine.cuda.CudaEngine;
-import org.alexnetcuda.model.MemoryEstimate;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * Which engine runs a command: gpu (the CUDA engine on GPU 0), sim (the same CUDA engine on the CPU simulator of

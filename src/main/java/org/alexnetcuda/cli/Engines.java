@@ -4,10 +4,10 @@ import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.profile.ProfileSteps;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /** The engine a --device choice means: the only place the commands build one. */
 final class Engines {

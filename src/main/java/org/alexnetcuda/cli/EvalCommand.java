@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1 (got " + batchSize + ")");
         }
-        org.alexnetcuda.engine.Precision p = PrecisionOption.check(precision.value(), deviceOptions.device);
+        org.alexnetcuda.tensor.Precision p = PrecisionOption.check(precision.value(), deviceOptions.device);
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         WeightsSource.Loaded w = source.load(model, pr::hasMatchedOption);
         deviceOptions.device.require();

@@ -10,7 +10,7 @@ import java.util.Properties;
 import org.alexnetcuda.data.DataException;
 import org.alexnetcuda.data.DownloadException;
 import org.alexnetcuda.device.DeviceException;
-import org.alexnetcuda.engine.OutOfDeviceMemoryException;
+import org.alexnetcuda.engine.cuda.OutOfDeviceMemoryException;
 import org.alexnetcuda.model.WeightsException;
 import org.alexnetcuda.train.CheckpointException;
 import org.alexnetcuda.train.CheckpointWriteException;

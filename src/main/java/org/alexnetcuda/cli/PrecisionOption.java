@@ -1,7 +1,7 @@
 package org.alexnetcuda.cli;
 
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.cpu.CpuEngine;
+import org.alexnetcuda.tensor.Precision;
 
 import picocli.CommandLine.Option;
 

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.alexnetcuda.engine.Shape;
 import org.alexnetcuda.engine.cuda.DevicePool;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.engine.cuda.MemoryPlan;
 import org.alexnetcuda.model.LayerSpec;
-import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.Shape;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -14,10 +14,10 @@ import com.google.gson.JsonParser;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.alexnetcuda.train.Checkpoint;
 import org.alexnetcuda.train.CheckpointException;
 import org.alexnetcuda.train.CheckpointStore;

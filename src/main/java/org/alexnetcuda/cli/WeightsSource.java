@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import org.alexnetcuda.data.Cifar10Dataset;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.alexnetcuda.train.CheckpointStore;
 import org.alexnetcuda.train.RunConfig;
 

@@ -1,7 +1,7 @@
 package org.alexnetcuda.device;
 
 import org.alexnetcuda.device.Handles.Stream;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The cuBLAS calls of the fully connected layers, column-major as cuBLAS is (a row-major R x C matrix is the

@@ -8,7 +8,7 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The cuDNN calls of convolution, pooling and LRN, each a one-to-one image of the cuDNN function named in its

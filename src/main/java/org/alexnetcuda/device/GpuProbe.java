@@ -3,7 +3,7 @@ package org.alexnetcuda.device;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.tensor.Precision;
 
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;

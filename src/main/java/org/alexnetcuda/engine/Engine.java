@@ -1,6 +1,7 @@
 package org.alexnetcuda.engine;
 
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * What the training loop needs from an engine (CPU reference now, CUDA later). The engine owns the datasets,

@@ -2,6 +2,8 @@ package org.alexnetcuda.engine;
 
 import java.util.Objects;
 
+import org.alexnetcuda.tensor.Precision;
+
 /**
  * Training hyper-parameters an engine needs beyond the network itself.
  *

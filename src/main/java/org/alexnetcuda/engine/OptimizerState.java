@@ -1,5 +1,7 @@
 package org.alexnetcuda.engine;
 
+import org.alexnetcuda.tensor.ParameterStore;
+
 /**
  * Adam's state, as a checkpoint stores it: the step count t and the two moment arrays, each laid out like
  * {@link ParameterStore#values} (parameter p's moments at p.offset()), and under fp16 the loss scale. Before the

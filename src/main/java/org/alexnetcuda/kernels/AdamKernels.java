@@ -8,7 +8,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launchers for native-kernels/optimizer.cu: Adam as torch.optim.Adam, over the whole model in one launch.

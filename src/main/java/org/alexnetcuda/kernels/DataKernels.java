@@ -5,7 +5,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 
 import java.util.Objects;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launcher for native-kernels/data.cu: one pass from the uint8 CIFAR-10 images in device memory to a normalised

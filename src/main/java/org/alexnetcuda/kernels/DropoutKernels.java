@@ -7,7 +7,7 @@ import static org.alexnetcuda.kernels.ParamType.U64;
 
 import java.util.Objects;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launchers for native-kernels/dropout.cu: inverted dropout whose mask is a pure function of (key, step, index)

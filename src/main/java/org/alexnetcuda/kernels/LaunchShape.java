@@ -23,7 +23,7 @@ public final class LaunchShape {
     }
 
     /** The kernels' {@code int fmt} of a 16-bit storage format; F32 (or null) is refused. */
-    static int halfCode(org.alexnetcuda.engine.StorageFormat fmt) {
+    static int halfCode(org.alexnetcuda.tensor.StorageFormat fmt) {
         if (fmt == null || !fmt.isHalf()) {
             throw new IllegalArgumentException("a 16-bit storage format (F16 or BF16) is required, got " + fmt);
         }

@@ -5,7 +5,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 
 import java.util.Objects;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launcher for native-kernels/linear.cu: the bias gradient of a fully connected layer (column sums of dY,

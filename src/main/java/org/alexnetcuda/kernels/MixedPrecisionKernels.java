@@ -7,7 +7,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launchers for native-kernels/precision.cu: conversions between FP32 and 16-bit tensors (fp16 or bf16, rounded to

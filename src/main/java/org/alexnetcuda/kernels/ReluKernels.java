@@ -5,7 +5,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 
 import java.util.Objects;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launchers for native-kernels/activation.cu: ReLU forward and backward on arrays of n elements, float or (with a

@@ -6,7 +6,7 @@ import static org.alexnetcuda.kernels.ParamType.PTR;
 /**
  * Launchers for native-kernels/loss.cu: softmax cross-entropy with the batch-mean loss, its gradient, the
  * correct predictions, and device-resident totals read once per epoch. The per-sample arithmetic is the CPU
- * engine's {@code org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy} (double internally, float gradient).
+ * engine's {@code org.alexnetcuda.math.SoftmaxCrossEntropy} (double internally, float gradient).
  */
 public final class SoftmaxCrossEntropyKernels {
     /**

@@ -3,7 +3,7 @@ package org.alexnetcuda.model;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * Floating-point operations of a training step, per image and layer, as the engines run it (a multiply-add counts

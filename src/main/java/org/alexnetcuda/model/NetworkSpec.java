@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * A network as data: the input (channels x size x size) and its layers in order, with shape inference.

@@ -20,8 +20,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * Model weights in the safetensors format, so PyTorch loads them as the notebook's state_dict with no conversion.

@@ -2,8 +2,8 @@ package org.alexnetcuda.model;
 
 import java.util.SplittableRandom;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * The notebook's init: Xavier-uniform weights, U(-b, b) with b = sqrt(6 / (fan_in + fan_out)) where the fans

@@ -7,20 +7,20 @@ import java.util.SplittableRandom;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
+import org.alexnetcuda.engine.Pass;
+import org.alexnetcuda.engine.cpu.CpuNetwork;
 import org.alexnetcuda.engine.cuda.ConvChoice;
 import org.alexnetcuda.engine.cuda.CudaEngine;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.math.SoftmaxCrossEntropy;
 import org.alexnetcuda.model.FlopCount;
-import org.alexnetcuda.model.MemoryEstimate;
-import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Tensor;
-import org.alexnetcuda.engine.cpu.Adam;
-import org.alexnetcuda.engine.cpu.CpuNetwork;
-import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
 import org.alexnetcuda.profile.ProfileSteps;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Steady-state speed of an engine, like {@code caffe time}: full training steps (forward, loss, backward, Adam) and

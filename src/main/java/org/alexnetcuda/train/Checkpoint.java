@@ -1,7 +1,7 @@
 package org.alexnetcuda.train;
 
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * A training run at one moment, in memory: the state (configuration, position, history), the weights and Adam's

@@ -16,11 +16,11 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
 import org.alexnetcuda.model.WeightsException;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * One checkpoint on disk: a folder of four files.

@@ -3,8 +3,8 @@ package org.alexnetcuda.train;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.model.FlopCount;
+import org.alexnetcuda.tensor.Precision;
 
 /**
  * A benchmark against the arithmetic its FLOPs need at a peak rate: each layer pass's floor is its FLOPs for the

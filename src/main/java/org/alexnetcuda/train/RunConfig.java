@@ -8,11 +8,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.Precision;
 
 /**
  * The full configuration of a training run, as a checkpoint records it: with it and the checkpoint's state a run

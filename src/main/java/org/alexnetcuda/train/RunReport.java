@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.model.AlexNet;
-import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
 
 /** The table printed before training and the summary printed after it. */
@@ -33,7 +33,7 @@ public final class RunReport {
         out.printf(ROW, "precision", c.precision() + " (" + c.precision().description()
                 + (!c.device().equals("sim") ? "" : c.precision().storage().isHalf()
                 ? "; the simulator stores 16-bit tensors exactly and computes in FP32"
-                : c.precision() != org.alexnetcuda.engine.Precision.FP32
+                : c.precision() != org.alexnetcuda.tensor.Precision.FP32
                 ? "; the simulator records the math modes and computes in FP32" : "") + ")");
         out.printf(ROW, "deterministic", c.deterministic() ? "yes (deterministic GPU algorithms)"
                 : c.device().equals("cpu") ? "yes (the CPU engine always is)" : "no (fastest GPU algorithms)");

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * A training run you can trust: the {@link Trainer} loop plus checkpoints (every epoch, every N steps, on a stop

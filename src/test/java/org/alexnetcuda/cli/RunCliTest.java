@@ -20,7 +20,7 @@ import com.google.gson.JsonParser;
 
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Cifar10Reader;
-import org.alexnetcuda.engine.OutOfDeviceMemoryException;
+import org.alexnetcuda.engine.cuda.OutOfDeviceMemoryException;
 import org.alexnetcuda.train.CheckpointFiles;
 import org.alexnetcuda.train.CheckpointStore;
 import org.alexnetcuda.train.RunDirectory;

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
@@ -18,6 +16,8 @@ import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
 import org.alexnetcuda.profile.Nvtx;
 import org.alexnetcuda.profile.ProfileSteps;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -12,17 +12,17 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.cpu.Adam;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * optimizer.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.AdamReference, which
- * runs org.alexnetcuda.engine.cpu.Adam's scalar and per-element arithmetic: torch 1.13's CPU Adam, with its fused
+ * runs org.alexnetcuda.math.Adam's scalar and per-element arithmetic: torch 1.13's CPU Adam, with its fused
  * multiply-adds), bit for bit over several steps, device state included; and the reference against
- * org.alexnetcuda.engine.cpu.Adam.step itself on a ParameterStore.
+ * org.alexnetcuda.math.Adam.step itself on a ParameterStore.
  */
 class AdamKernelsTest {
 
@@ -101,7 +101,7 @@ class AdamKernelsTest {
     }
 
     /**
-     * The reference is org.alexnetcuda.engine.cpu.Adam: the same parameters and moments, bit for bit, over steps
+     * The reference is org.alexnetcuda.math.Adam: the same parameters and moments, bit for bit, over steps
      * with and without weight decay, from a fresh optimizer and from a resumed one (t = 41).
      */
     @Test

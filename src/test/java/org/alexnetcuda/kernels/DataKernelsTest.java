@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
+import org.alexnetcuda.tensor.StorageFormat;
 import org.junit.jupiter.api.Test;
 
 /**

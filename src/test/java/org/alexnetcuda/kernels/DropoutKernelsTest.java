@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.Tensor;
-import org.alexnetcuda.engine.cpu.CounterRng;
 import org.alexnetcuda.engine.cpu.Dropout;
+import org.alexnetcuda.math.CounterRng;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
+import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /** Inputs and comparisons for the kernels on 16-bit tensors (raw fp16 or bf16 bits). */
 final class HalfValues {

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
-import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
+import org.alexnetcuda.math.SoftmaxCrossEntropy;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 class AlexNetTest {

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -20,11 +20,11 @@ import java.util.stream.Collectors;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

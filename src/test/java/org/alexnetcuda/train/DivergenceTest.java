@@ -10,9 +10,9 @@ import java.util.List;
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

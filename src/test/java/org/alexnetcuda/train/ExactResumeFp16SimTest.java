@@ -3,15 +3,15 @@ package org.alexnetcuda.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.alexnetcuda.data.Cifar10Reader;
+import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.cuda.CudaEngine;
-import org.alexnetcuda.device.sim.SimDevice;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.model.MemoryEstimate;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
 
 /**
  * Exact resume of an fp16 run: the loss scale, its good-step count and the skipped steps are part of the

@@ -3,11 +3,11 @@ package org.alexnetcuda.train;
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.Engine;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cuda.CudaEngine;
-import org.alexnetcuda.model.MemoryEstimate;
+import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * Exact resume with the CUDA engine (on the simulator, whose arithmetic is deterministic): checkpoints read the

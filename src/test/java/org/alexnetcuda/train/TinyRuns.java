@@ -8,13 +8,13 @@ import java.util.List;
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /** Whole training runs small enough for unit tests: a narrow AlexNet at input 67 on a slice of synth-small. */
 final class TinyRuns {

@@ -3,7 +3,7 @@ package org.alexnetcuda.device.jcuda;
 import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 import jcuda.Pointer;
 import jcuda.cudaDataType;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Handles;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 import jcuda.Pointer;
 import jcuda.jcudnn.JCudnn;

@@ -1,7 +1,7 @@
 package org.alexnetcuda.device.jcuda;
 
 import org.alexnetcuda.device.Handles;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 import jcuda.driver.CUevent;
 import jcuda.driver.CUgraph;

@@ -1,11 +1,11 @@
 package org.alexnetcuda.device.sim;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.Conv2d;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * The three convolution passes of cuDNN, computed by the CPU engine's {@link Conv2d} (im2col + Gemm,

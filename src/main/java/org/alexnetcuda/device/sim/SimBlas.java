@@ -6,9 +6,9 @@ import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.cpu.Gemm;
-import org.alexnetcuda.engine.cpu.Parallel;
+import org.alexnetcuda.math.Gemm;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * cuBLAS on the CPU, column-major as cuBLAS is. Arguments are validated as cuBLAS validates them

@@ -5,8 +5,8 @@ import org.alexnetcuda.device.Handles.FilterDesc;
 import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The cuDNN descriptors of the simulator: what cudnnSet*Descriptor was given, already validated, and whether the

@@ -19,10 +19,10 @@ import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
 import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
 import org.alexnetcuda.device.sim.SimDescriptors.Tensor4d;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.LrnLayer;
 import org.alexnetcuda.engine.cpu.MaxPool;
+import org.alexnetcuda.tensor.StorageFormat;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * cuDNN on the CPU. Each call first checks what cuDNN would (descriptor dims positive, shapes that agree with the

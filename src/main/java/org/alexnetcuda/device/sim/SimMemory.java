@@ -14,7 +14,7 @@ import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DeviceMemory;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Device memory in Java: every cuMemAlloc is one little-endian heap ByteBuffer at its own device address.

@@ -2,11 +2,13 @@ package org.alexnetcuda.engine.cpu;
 
 import java.util.Arrays;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Gemm;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * 2-D convolution as PyTorch's nn.Conv2d computes it: cross-correlation with zero padding, square kernel k,

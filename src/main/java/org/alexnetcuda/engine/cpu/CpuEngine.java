@@ -6,12 +6,15 @@ import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Precision;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.Totals;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.math.SoftmaxCrossEntropy;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * The reference engine: every stage of the data path in plain Java on the host, multi-threaded.

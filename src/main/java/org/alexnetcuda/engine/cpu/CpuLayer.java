@@ -1,8 +1,8 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * A layer of the CPU reference engine, in Caffe's setup/forward/backward form, on float NCHW tensors.

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * A network spec made runnable on the CPU: one {@link CpuLayer} per spec layer (flatten is a no-op, as Linear

@@ -1,8 +1,10 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.CounterRng;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Inverted dropout, as PyTorch's {@code nn.Dropout(p)}: in training each element is kept with probability 1 - p and

@@ -1,10 +1,12 @@
 package org.alexnetcuda.engine.cpu;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Gemm;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * A fully connected layer as PyTorch's nn.Linear computes it, weight [out, in], bias [out]:

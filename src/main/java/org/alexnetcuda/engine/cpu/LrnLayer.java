@@ -1,8 +1,9 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Cross-channel local response normalisation with the exact semantics of PyTorch's

@@ -1,8 +1,9 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Max pooling over k x k windows with stride s, as PyTorch's {@code nn.MaxPool2d(k, s)}: no padding, floor mode,

@@ -1,8 +1,9 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * y = max(x, 0) elementwise; backward dx = dy where y > 0, else 0 (the subgradient at 0 is 0, as in PyTorch).

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Dnn.AlgoPerf;
 import org.alexnetcuda.device.Dnn.ConvPass;
+import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Handles.ConvDesc;
 import org.alexnetcuda.device.Handles.FilterDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * Convolution through cuDNN: y = conv(x, W) + b with W OIHW, cross-correlation, zero padding (PyTorch nn.Conv2d).

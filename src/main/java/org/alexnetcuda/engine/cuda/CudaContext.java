@@ -4,8 +4,6 @@ import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
-import org.alexnetcuda.engine.Precision;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DataKernels;
 import org.alexnetcuda.kernels.DropoutKernels;
@@ -13,6 +11,8 @@ import org.alexnetcuda.kernels.LinearKernels;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
+import org.alexnetcuda.tensor.Precision;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * What every GPU layer shares: the device, the one stream all work goes to, our kernel launchers, the precision,

@@ -6,24 +6,23 @@ import java.util.List;
 import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.device.Device;
+import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DeviceMemory;
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.device.Profiler;
 import org.alexnetcuda.device.Handles.GraphExec;
 import org.alexnetcuda.device.Handles.Stream;
+import org.alexnetcuda.device.Profiler;
 import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.OutOfDeviceMemoryException;
-import org.alexnetcuda.device.DeviceException;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.profile.ProfileSteps;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The GPU engine: the whole data path on the device, every CUDA call through the narrow device API.

@@ -8,14 +8,14 @@ import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The training state that lives in the pool, as the host reads and writes it: the parameters, Adam's moments and
@@ -65,7 +65,7 @@ final class DeviceState {
 
     /** --lr as the double PyTorch (and the CPU engine's Adam) would hold: 1e-3f is 0.001. */
     private double learningRate() {
-        return org.alexnetcuda.engine.cpu.Adam.decimal(config.learningRate());
+        return org.alexnetcuda.math.Adam.decimal(config.learningRate());
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.alexnetcuda.engine.cuda;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * Inverted dropout through our kernel (native-kernels/dropout.cu), with the CPU engine's mask: a pure function of

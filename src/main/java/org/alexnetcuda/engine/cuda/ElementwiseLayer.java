@@ -1,6 +1,6 @@
 package org.alexnetcuda.engine.cuda;
 
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * A layer that maps each element of its input to one of its output (ReLU, dropout, flatten): no descriptors, no

@@ -1,7 +1,7 @@
 package org.alexnetcuda.engine.cuda;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /** Flatten: NCHW is already PyTorch's flatten order, so the data is copied as it is. */
 final class Flatten extends ElementwiseLayer {

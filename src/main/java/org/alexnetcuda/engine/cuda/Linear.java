@@ -3,11 +3,11 @@ package org.alexnetcuda.engine.cuda;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.Blas.Op;
+import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.Parameter;
+import org.alexnetcuda.tensor.Parameter;
 
 /**
  * A fully connected layer through cuBLAS, on row-major X [N x in], W [out x in] (PyTorch layout), Y [N x out].

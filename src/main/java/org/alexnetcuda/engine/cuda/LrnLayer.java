@@ -6,7 +6,7 @@ import java.util.Map;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * Cross-channel LRN through cuDNN: b_c = a_c / (k + alpha/n * sum of a^2 over the n-channel window)^beta. cuDNN

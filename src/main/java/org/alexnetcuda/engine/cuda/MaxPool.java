@@ -7,7 +7,7 @@ import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /**
  * Overlapping max-pooling through cuDNN (no padding, floor mode, NaN propagated, as PyTorch nn.MaxPool2d); with

@@ -2,12 +2,12 @@ package org.alexnetcuda.engine.cuda;
 
 import java.util.List;
 
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Every region of the CUDA engine's device pool for a network, a batch size and a dataset, in pool order:

@@ -1,7 +1,7 @@
 package org.alexnetcuda.engine.cuda;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.Shape;
+import org.alexnetcuda.tensor.Shape;
 
 /** ReLU through our kernel (native-kernels/activation.cu): y = max(x, 0); dx = y > 0 ? dy : 0. */
 final class Relu extends ElementwiseLayer {

@@ -7,9 +7,9 @@ import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.Profiler;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The kernels of one training step or evaluation batch, enqueued on the engine's stream over the pool's fixed

@@ -1,8 +1,8 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.cpu.Adam;
 import org.alexnetcuda.kernels.AdamKernels;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/optimizer.cu in Java, with the CPU engine's Adam arithmetic ({@link Adam#stepSize},

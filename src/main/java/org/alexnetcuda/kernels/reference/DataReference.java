@@ -5,8 +5,8 @@ import java.util.Arrays;
 import org.alexnetcuda.data.Augment;
 import org.alexnetcuda.data.Cifar10Dataset;
 import org.alexnetcuda.data.Preprocessing;
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.DataKernels;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/data.cu in Java, through the CPU pipeline itself ({@link Preprocessing#fillBatch}: crop and flip,

@@ -1,7 +1,7 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cpu.Dropout;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/dropout.cu in Java, with the CPU engine's definition of dropout ({@link Dropout#philoxKeep},

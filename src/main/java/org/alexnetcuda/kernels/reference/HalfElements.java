@@ -1,6 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The 16-bit tensors of the mixed-precision kernels (native-kernels/common.cuh): raw bits in device memory, of the

@@ -1,6 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/linear.cu in Java:

@@ -1,6 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
+import org.alexnetcuda.math.SoftmaxCrossEntropy;
 
 /**
  * native-kernels/loss.cu in Java, with the CPU engine's per-sample arithmetic ({@link SoftmaxCrossEntropy#argmax},

@@ -1,7 +1,7 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/precision.cu in Java, with {@link StorageFormat#encode}/{@link StorageFormat#decode} for the

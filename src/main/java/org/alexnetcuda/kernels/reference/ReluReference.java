@@ -1,7 +1,7 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.engine.cpu.Relu;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * native-kernels/activation.cu in Java, element by element with the CPU engine's {@link Relu#value} and

@@ -13,11 +13,11 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.LrnLayer;
 import org.alexnetcuda.engine.cpu.MaxPool;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.StorageFormat;
+import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,13 @@ package org.alexnetcuda.engine.cpu;
 
 import java.util.SplittableRandom;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.GradientCheck;
+import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Times forward and backward of AlexNet's conv and fc layers (227 input) on the CPU engine. A main, not a test:

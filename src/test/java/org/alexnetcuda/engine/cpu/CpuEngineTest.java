@@ -11,13 +11,13 @@ import java.util.List;
 
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Totals;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.alexnetcuda.train.EpochMetrics;
 import org.alexnetcuda.train.TrainOptions;
 import org.alexnetcuda.train.Trainer;

@@ -10,15 +10,17 @@ import java.util.Map;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.math.SoftmaxCrossEntropy;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.Safetensors;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

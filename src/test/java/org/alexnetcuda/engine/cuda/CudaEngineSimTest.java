@@ -10,11 +10,10 @@ import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.OutOfDeviceMemoryException;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.alexnetcuda.device.Device;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
 import org.junit.jupiter.api.Test;
 
 /** Mixed precision on the CPU simulator, which stores 16-bit tensors exactly as the GPU does. */

@@ -12,14 +12,14 @@ import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.Blas;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
 import org.alexnetcuda.engine.cpu.CpuEngine;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
 import org.junit.jupiter.api.Test;
 
 /**

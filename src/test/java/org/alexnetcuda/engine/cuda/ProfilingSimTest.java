@@ -12,13 +12,13 @@ import java.util.List;
 import org.alexnetcuda.data.Cifar10Reader;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.model.XavierInit;
 import org.alexnetcuda.profile.ProfileSteps;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 /**

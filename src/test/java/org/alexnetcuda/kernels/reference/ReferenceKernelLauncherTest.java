@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.cpu.Adam;
 import org.alexnetcuda.engine.cpu.Relu;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DataKernels;
@@ -21,6 +19,8 @@ import org.alexnetcuda.kernels.Kernel;
 import org.alexnetcuda.kernels.KernelCatalog;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
+import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +69,7 @@ class ReferenceKernelLauncherTest {
         }
     }
 
-    /** Two Adam steps through the launcher are org.alexnetcuda.engine.cpu.Adam's, bit for bit, state included. */
+    /** Two Adam steps through the launcher are org.alexnetcuda.math.Adam's, bit for bit, state included. */
     @Test
     void adamThroughTheLauncher() {
         int n = 1000;

@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
 
 import java.util.Arrays;
 

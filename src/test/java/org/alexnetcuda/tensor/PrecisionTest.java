@@ -1,4 +1,6 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
+
+import org.alexnetcuda.engine.EngineConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 import java.util.SplittableRandom;
 

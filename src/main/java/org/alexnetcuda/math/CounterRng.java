@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 /**
  * A counter-based random number generator: Philox-4x32-10 (Salmon, Moraes, Dror and Shaw, "Parallel random

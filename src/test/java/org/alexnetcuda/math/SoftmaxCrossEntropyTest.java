@@ -1,7 +1,7 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

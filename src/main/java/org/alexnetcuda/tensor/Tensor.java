@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
 
 /** A float NCHW tensor on the host: a shape and a row-major array of exactly shape.size() elements. */
 public final class Tensor {

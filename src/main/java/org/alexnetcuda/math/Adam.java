@@ -1,6 +1,6 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.ParameterStore;
 
 /**
  * Adam as {@code torch.optim.Adam} (L2 weight decay added to the gradient, not AdamW's decoupled decay; no amsgrad),

@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
 
 /**
  * How a tensor's elements are stored in device memory: FP32, or one of the two 16-bit formats of mixed precision.

@@ -1,7 +1,7 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
-import org.alexnetcuda.engine.Shape;
-import org.alexnetcuda.engine.Tensor;
+import org.alexnetcuda.tensor.Shape;
+import org.alexnetcuda.tensor.Tensor;
 
 /**
  * Softmax cross-entropy on logits z of shape (N, K, 1, 1), as PyTorch's {@code nn.CrossEntropyLoss} (mean reduction)

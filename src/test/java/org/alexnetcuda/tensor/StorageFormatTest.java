@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

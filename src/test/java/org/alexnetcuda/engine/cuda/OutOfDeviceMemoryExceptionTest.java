@@ -1,10 +1,9 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.engine.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.alexnetcuda.model.AlexNet;
-import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.ModelConfig;
 import org.alexnetcuda.model.NetworkSpec;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 /**
  * Single-threaded float GEMM on row-major arrays: C = alpha * op(A) * op(B) + beta * C, where op(A) is m x k,

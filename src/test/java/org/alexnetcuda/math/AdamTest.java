@@ -1,9 +1,9 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.alexnetcuda.engine.ParameterStore;
+import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.tensor;
 
 /**
  * A 4-D NCHW shape, as cuDNN describes tensors. Fully connected activations are (N, features, 1, 1),

@@ -1,10 +1,10 @@
-package org.alexnetcuda.model;
+package org.alexnetcuda.engine.cuda;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.alexnetcuda.engine.StorageFormat;
-import org.alexnetcuda.engine.cuda.MemoryPlan;
+import org.alexnetcuda.model.NetworkSpec;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * The device memory a training step needs, by kind: the CUDA engine's own {@link MemoryPlan} for the network,

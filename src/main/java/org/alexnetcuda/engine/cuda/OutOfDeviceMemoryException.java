@@ -1,6 +1,5 @@
-package org.alexnetcuda.engine;
+package org.alexnetcuda.engine.cuda;
 
-import org.alexnetcuda.model.MemoryEstimate;
 import org.alexnetcuda.model.NetworkSpec;
 
 /**
