@@ -19,8 +19,8 @@ import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
 import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
 import org.alexnetcuda.device.sim.SimDescriptors.Tensor4d;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.cpu.LrnLayer;
-import org.alexnetcuda.engine.cpu.MaxPool;
+import org.alexnetcuda.math.LrnMath;
+import org.alexnetcuda.math.MaxPoolMath;
 import org.alexnetcuda.tensor.StorageFormat;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -30,7 +30,7 @@ import org.alexnetcuda.tensor.Tensor;
  * trip over (every tensor's element count inside its pointer's allocation: the memory's CUDA_ERROR_ILLEGAL_ADDRESS
  * or use-after-free errors), then issues the work to the handle's stream, where it is run or captured.
  *
- * <p>The math is the CPU engine's ({@link ConvMath} over engine.cpu.Conv2d, {@link MaxPool}, {@link LrnLayer}):
+ * <p>The math is the CPU engine's ({@link ConvMath} over engine.cpu.Conv2d, {@link MaxPoolMath}, {@link LrnMath}):
  * device ranges are copied into float[] tensors, the layer runs, and the result is blended back as
  * y = alpha * result + beta * y, where beta == 0 writes y without reading it (a NaN there does not propagate), as
  * cuDNN specifies. What those layers cannot do is CUDNN_STATUS_NOT_SUPPORTED: non-square convolution kernels or
@@ -378,7 +378,7 @@ public final class SimDnn implements Dnn {
         requireDims(call, "y", yd, outputDim(call, pd, xd));
         // cuDNN API reference, cudnnPoolingForward: BAD_PARAM when the input and output types differ.
         requireSameType(call, Status.CUDNN_BAD_PARAM, "y", yd, "x", xd);
-        MaxPool layer = maxPool(call, pd);
+        MaxPoolMath layer = maxPool(call, pd);
         checkTensor("x", x, xd);
         checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
@@ -405,7 +405,7 @@ public final class SimDnn implements Dnn {
         requireSameType(call, Status.CUDNN_BAD_PARAM, "y", yd, "x", xd);
         requireSameType(call, Status.CUDNN_BAD_PARAM, "dy", dyd, "x", xd);
         requireSameType(call, Status.CUDNN_BAD_PARAM, "dx", dxd, "x", xd);
-        MaxPool layer = maxPool(call, pd);
+        MaxPoolMath layer = maxPool(call, pd);
         checkTensor("y", y, yd);
         checkTensor("dy", dy, dyd);
         checkTensor("x", x, xd);
@@ -413,7 +413,7 @@ public final class SimDnn implements Dnn {
         streams.enqueue(stream, call, () -> {
             Tensor dyT = load(dy, dyd);
             Tensor out = new Tensor(dxd.shape());
-            // MaxPool recomputes each window's argmax from x; its y argument is only shape-checked, so dy (same
+            // MaxPoolMath recomputes each window's argmax from x; its y argument is only shape-checked, so dy (same
             // shape, checked above) stands in for it and y is not copied.
             layer.backward(load(x, xd), dyT, dyT, out, Pass.EVAL);
             blend(dx, out.data, alpha, beta, dxd.type);
@@ -427,7 +427,7 @@ public final class SimDnn implements Dnn {
                            DevicePtr y) {
         String call = "cudnnLRNCrossChannelForward";
         calls.enter(call);
-        LrnLayer layer = lrnLayer(call, lrn(call, lrn));
+        LrnMath layer = lrnLayer(call, lrn(call, lrn));
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         requireSame(call, "y", yd, "x", xd);
@@ -447,7 +447,7 @@ public final class SimDnn implements Dnn {
                             TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx) {
         String call = "cudnnLRNCrossChannelBackward";
         calls.enter(call);
-        LrnLayer layer = lrnLayer(call, lrn(call, lrn));
+        LrnMath layer = lrnLayer(call, lrn(call, lrn));
         Tensor4d yd = tensor(call, "y", yDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d xd = tensor(call, "x", xDesc);
@@ -576,22 +576,22 @@ public final class SimDnn implements Dnn {
         }
     }
 
-    private MaxPool maxPool(String call, MaxPool2d pd) {
+    private MaxPoolMath maxPool(String call, MaxPool2d pd) {
         if (pd.windowH != pd.windowW || pd.strideH != pd.strideW || pd.padH != 0 || pd.padW != 0) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs square windows with equal "
                     + "strides and no padding only (the CPU engine's MaxPool), got " + pd);
         }
-        return new MaxPool(call, pd.windowH, pd.strideH);
+        return new MaxPoolMath(call, pd.windowH, pd.strideH);
     }
 
-    private static LrnLayer lrnLayer(String call, Lrn ld) {
+    private static LrnMath lrnLayer(String call, Lrn ld) {
         if (ld.n % 2 == 0 || ld.alpha < 0) {
             // cuDNN's window reaches floor((n-1)/2) channels back, PyTorch's (the CPU layer's) floor(n/2): the
             // same for odd n only.
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, "the simulator runs odd windows with alpha >= 0"
                     + " only (for even n, cuDNN and PyTorch place the window differently), got " + ld);
         }
-        return new LrnLayer(call, ld.n, ld.alpha, ld.beta, ld.k);
+        return new LrnMath(call, ld.n, ld.alpha, ld.beta, ld.k);
     }
 
     /** The whole tensor inside its pointer's allocation, aligned to the element size (4 or 2 bytes). */

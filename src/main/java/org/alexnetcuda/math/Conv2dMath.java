@@ -1,10 +1,9 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 import java.util.Arrays;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Gemm;
-import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.engine.cpu.CpuLayer;
 import org.alexnetcuda.tensor.Parameter;
 import org.alexnetcuda.tensor.ParameterStore;
 import org.alexnetcuda.tensor.Shape;
@@ -26,7 +25,7 @@ import org.alexnetcuda.tensor.Tensor;
  * gradient is race-free: backward splits the batch into contiguous runs of samples (two per thread), each run
  * accumulates into its own partial dW and db, and the partials are summed into the store at the end.
  */
-public final class Conv2d implements CpuLayer {
+public final class Conv2dMath implements CpuLayer {
     private final String name;
     private final int inChannels;
     private final int outChannels;
@@ -42,7 +41,7 @@ public final class Conv2d implements CpuLayer {
     /** Per-thread im2col buffer, grown to the largest layer that thread has run (shared by all conv layers). */
     private static final ThreadLocal<float[][]> COL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
-    public Conv2d(String name, int inChannels, int outChannels, int kernel, int stride, int pad,
+    public Conv2dMath(String name, int inChannels, int outChannels, int kernel, int stride, int pad,
                   ParameterStore store, Parameter weight, Parameter bias) {
         if (inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || pad < 0) {
             throw new IllegalArgumentException(name + ": bad conv in=" + inChannels + " out=" + outChannels
@@ -62,7 +61,7 @@ public final class Conv2d implements CpuLayer {
         this.patch = Math.multiplyExact(inChannels, kernel * kernel);
     }
 
-    static void requireDims(String layer, Parameter p, int[] dims, ParameterStore store) {
+    public static void requireDims(String layer, Parameter p, int[] dims, ParameterStore store) {
         if (!Arrays.equals(p.dims(), dims)) {
             throw new IllegalArgumentException(layer + ": parameter " + p.name() + " has shape " + p.dimsString()
                     + ", expected " + Arrays.toString(dims));

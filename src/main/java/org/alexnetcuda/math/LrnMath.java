@@ -1,7 +1,7 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.engine.cpu.CpuLayer;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -27,14 +27,14 @@ import org.alexnetcuda.tensor.Tensor;
  * <p>Sums and powers run in double, results are rounded to float. Work is split over the N*H image rows; each row
  * task handles all channels of W pixels, so the channel window is local to the task.
  */
-public final class LrnLayer implements CpuLayer {
+public final class LrnMath implements CpuLayer {
     private final String name;
     private final int size;
     private final double alpha;
     private final double beta;
     private final double k;
 
-    public LrnLayer(String name, int size, double alpha, double beta, double k) {
+    public LrnMath(String name, int size, double alpha, double beta, double k) {
         if (size < 1) {
             throw new IllegalArgumentException(name + ": LRN size must be positive, got " + size);
         }

@@ -1,7 +1,7 @@
-package org.alexnetcuda.engine.cpu;
+package org.alexnetcuda.math;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.engine.cpu.CpuLayer;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -19,12 +19,12 @@ import org.alexnetcuda.tensor.Tensor;
  *
  * <p>No state is kept: backward rescans x for the argmax. Work is split over the N*C planes.
  */
-public final class MaxPool implements CpuLayer {
+public final class MaxPoolMath implements CpuLayer {
     private final String name;
     private final int kernel;
     private final int stride;
 
-    public MaxPool(String name, int kernel, int stride) {
+    public MaxPoolMath(String name, int kernel, int stride) {
         if (kernel < 1 || stride < 1) {
             throw new IllegalArgumentException(name + ": kernel and stride must be positive, got " + kernel + ", " + stride);
         }
