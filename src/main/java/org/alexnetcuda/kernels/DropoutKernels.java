@@ -14,7 +14,7 @@ import org.alexnetcuda.tensor.StorageFormat;
  * through Philox-4x32-10, recomputed by backward; bit for bit the CPU engine's
  * {@code org.alexnetcuda.engine.cpu.Dropout}: keep_i = CounterRng.uniform(key, step, i) >= p, scale 1f / (1f - p).
  *
- * <p>{@code key} is the layer's Philox key, {@code Dropout.layerKey(seed, layerIndex)} = seed ^ (layerIndex *
+ * <p>{@code key} is the layer's Philox key, {@code DropoutMath.layerKey(seed, layerIndex)} = seed ^ (layerIndex *
  * 0x9E3779B97F4A7C15), so each dropout layer has its own mask. The step is read from device memory ({@code step}
  * points at a u64: the Adam state, whose first field is the count of completed steps, i.e. Pass.step during
  * forward and backward; see {@link AdamKernels}), so a captured graph replays with the current step.

@@ -2,10 +2,6 @@ package org.alexnetcuda.math;
 
 import java.util.Arrays;
 
-import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.cpu.CpuLayer;
-import org.alexnetcuda.tensor.Parameter;
-import org.alexnetcuda.tensor.ParameterStore;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -23,60 +19,44 @@ import org.alexnetcuda.tensor.Tensor;
  * </pre>
  * all with {@link Gemm}. Samples run in parallel, each thread reusing one col buffer of its own. The weight
  * gradient is race-free: backward splits the batch into contiguous runs of samples (two per thread), each run
- * accumulates into its own partial dW and db, and the partials are summed into the store at the end.
+ * accumulates into its own partial dW and db, and the partials are summed into the gradient arrays at the end.
+ *
+ * <p>The weights and bias are read, and their gradients accumulated, at offsets into arrays the caller owns: the CPU
+ * engine's Conv2d layer passes its parameter store's values and grads; the device simulator's cuDNN convolutions
+ * pass the filter they were given and arrays of their own.
  */
-public final class Conv2dMath implements CpuLayer {
+public final class Conv2dMath {
     private final String name;
     private final int inChannels;
     private final int outChannels;
     private final int kernel;
     private final int stride;
     private final int pad;
-    private final ParameterStore store;
-    private final int weightOffset;
-    private final int biasOffset;
     /** Rows of col and columns of the weight matrix: in * k * k. */
     private final int patch;
 
     /** Per-thread im2col buffer, grown to the largest layer that thread has run (shared by all conv layers). */
     private static final ThreadLocal<float[][]> COL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
-    public Conv2dMath(String name, int inChannels, int outChannels, int kernel, int stride, int pad,
-                  ParameterStore store, Parameter weight, Parameter bias) {
+    public Conv2dMath(String name, int inChannels, int outChannels, int kernel, int stride, int pad) {
         if (inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || pad < 0) {
             throw new IllegalArgumentException(name + ": bad conv in=" + inChannels + " out=" + outChannels
                     + " kernel=" + kernel + " stride=" + stride + " pad=" + pad);
         }
-        requireDims(name, weight, new int[] {outChannels, inChannels, kernel, kernel}, store);
-        requireDims(name, bias, new int[] {outChannels}, store);
         this.name = name;
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel;
         this.stride = stride;
         this.pad = pad;
-        this.store = store;
-        this.weightOffset = weight.offset();
-        this.biasOffset = bias.offset();
         this.patch = Math.multiplyExact(inChannels, kernel * kernel);
     }
 
-    public static void requireDims(String layer, Parameter p, int[] dims, ParameterStore store) {
-        if (!Arrays.equals(p.dims(), dims)) {
-            throw new IllegalArgumentException(layer + ": parameter " + p.name() + " has shape " + p.dimsString()
-                    + ", expected " + Arrays.toString(dims));
-        }
-        if (p.offset() < 0 || (long) p.offset() + p.size() > store.size()) {
-            throw new IllegalArgumentException(layer + ": parameter " + p + " lies outside the store of " + store.size());
-        }
-    }
-
-    @Override
     public String name() {
         return name;
     }
 
-    @Override
+    /** (N, out, Ho, Wo) for an input (N, in, H, W); rejects a wrong channel count and an empty output. */
     public Shape outputShape(Shape input) {
         if (input.c() != inChannels) {
             throw new IllegalArgumentException(name + ": input " + input + " has " + input.c() + " channels, expected "
@@ -97,18 +77,20 @@ public final class Conv2dMath implements CpuLayer {
         return span < 0 ? 0 : span / stride + 1;
     }
 
-    @Override
-    public void forward(Tensor x, Tensor y, Pass pass) {
+    /**
+     * y = conv(x, W) + b, overwriting y. W is out x in x k x k floats of {@code w} from {@code weightOffset} (OIHW),
+     * b is out floats of {@code b} from {@code biasOffset}.
+     */
+    public void forward(Tensor x, Tensor y, float[] w, int weightOffset, float[] b, int biasOffset) {
         Shape out = outputShape(x.shape);
         requireShape("y", y, out);
         Geometry g = new Geometry(x.shape, out);
-        float[] w = store.values;
         Parallel.forEach(x.shape.n(), s -> {
             float[] col = colBuffer(patch * g.hw);
             im2col(x.data, s * g.inSize, g, col);
             int yOff = s * g.outSize;
             for (int o = 0; o < outChannels; o++) {
-                Arrays.fill(y.data, yOff + o * g.hw, yOff + (o + 1) * g.hw, w[biasOffset + o]);
+                Arrays.fill(y.data, yOff + o * g.hw, yOff + (o + 1) * g.hw, b[biasOffset + o]);
             }
             // Y = W . col + Y (Y holds the bias)
             Gemm.sgemm(false, false, outChannels, g.hw, patch, 1f, w, weightOffset, patch, col, 0, g.hw,
@@ -116,8 +98,13 @@ public final class Conv2dMath implements CpuLayer {
         });
     }
 
-    @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Pass pass) {
+    /**
+     * Given x, y = conv(x, W) + b (read for its shape only) and dL/dy: overwrites dx with dL/dx (skipped when dx is
+     * null; W is then not read) and accumulates (+=) dL/dW into {@code dw} from {@code weightGradOffset} and dL/db
+     * into {@code db} from {@code biasGradOffset}.
+     */
+    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, float[] w, int weightOffset, float[] dw,
+                         int weightGradOffset, float[] db, int biasGradOffset) {
         Shape out = outputShape(x.shape);
         requireShape("y", y, out);
         requireShape("dy", dy, out);
@@ -126,11 +113,10 @@ public final class Conv2dMath implements CpuLayer {
         }
         Geometry g = new Geometry(x.shape, out);
         int n = x.shape.n();
-        float[] w = store.values;
         // Two runs of samples per thread: balance when a core is shared, at the price of one more partial dW each.
         int chunks = Math.min(n, 2 * Parallel.threads());
-        float[][] dW = new float[chunks][];
-        float[][] db = new float[chunks][];
+        float[][] dWParts = new float[chunks][];
+        float[][] dbParts = new float[chunks][];
         Parallel.forEach(chunks, c -> {
             float[] pdW = new float[outChannels * patch];
             float[] pdb = new float[outChannels];
@@ -155,25 +141,24 @@ public final class Conv2dMath implements CpuLayer {
                     col2im(col, g, dx.data, s * g.inSize);
                 }
             }
-            dW[c] = pdW;
-            db[c] = pdb;
+            dWParts[c] = pdW;
+            dbParts[c] = pdb;
         });
-        float[] grads = store.grads;
         Parallel.forRange(outChannels * patch, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float sum = 0;
-                for (float[] p : dW) {
+                for (float[] p : dWParts) {
                     sum += p[i];
                 }
-                grads[weightOffset + i] += sum;
+                dw[weightGradOffset + i] += sum;
             }
         });
         for (int o = 0; o < outChannels; o++) {
             float sum = 0;
-            for (float[] p : db) {
+            for (float[] p : dbParts) {
                 sum += p[o];
             }
-            grads[biasOffset + o] += sum;
+            db[biasGradOffset + o] += sum;
         }
     }
 

@@ -1,7 +1,5 @@
 package org.alexnetcuda.math;
 
-import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.cpu.CpuLayer;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -27,7 +25,7 @@ import org.alexnetcuda.tensor.Tensor;
  * <p>Sums and powers run in double, results are rounded to float. Work is split over the N*H image rows; each row
  * task handles all channels of W pixels, so the channel window is local to the task.
  */
-public final class LrnMath implements CpuLayer {
+public final class LrnMath {
     private final String name;
     private final int size;
     private final double alpha;
@@ -48,18 +46,15 @@ public final class LrnMath implements CpuLayer {
         this.k = k;
     }
 
-    @Override
     public String name() {
         return name;
     }
 
-    @Override
     public Shape outputShape(Shape input) {
         return input;
     }
 
-    @Override
-    public void forward(Tensor x, Tensor y, Pass pass) {
+    public void forward(Tensor x, Tensor y) {
         requireShape(y, x.shape, "y");
         Shape s = x.shape;
         int channels = s.c();
@@ -80,8 +75,7 @@ public final class LrnMath implements CpuLayer {
         });
     }
 
-    @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Pass pass) {
+    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx) {
         if (dx == null) {
             return;
         }

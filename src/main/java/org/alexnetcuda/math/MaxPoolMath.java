@@ -1,7 +1,5 @@
 package org.alexnetcuda.math;
 
-import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.engine.cpu.CpuLayer;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
@@ -19,7 +17,7 @@ import org.alexnetcuda.tensor.Tensor;
  *
  * <p>No state is kept: backward rescans x for the argmax. Work is split over the N*C planes.
  */
-public final class MaxPoolMath implements CpuLayer {
+public final class MaxPoolMath {
     private final String name;
     private final int kernel;
     private final int stride;
@@ -33,7 +31,6 @@ public final class MaxPoolMath implements CpuLayer {
         this.stride = stride;
     }
 
-    @Override
     public String name() {
         return name;
     }
@@ -46,7 +43,6 @@ public final class MaxPoolMath implements CpuLayer {
         return stride;
     }
 
-    @Override
     public Shape outputShape(Shape in) {
         if (in.h() < kernel || in.w() < kernel) {
             throw new IllegalArgumentException(name + ": input " + in + " is smaller than the " + kernel + "x" + kernel + " window");
@@ -54,8 +50,7 @@ public final class MaxPoolMath implements CpuLayer {
         return new Shape(in.n(), in.c(), (in.h() - kernel) / stride + 1, (in.w() - kernel) / stride + 1);
     }
 
-    @Override
-    public void forward(Tensor x, Tensor y, Pass pass) {
+    public void forward(Tensor x, Tensor y) {
         Shape out = checkShapes(x, y);
         int inPlane = x.shape.h() * x.shape.w();
         int outPlane = out.h() * out.w();
@@ -70,8 +65,7 @@ public final class MaxPoolMath implements CpuLayer {
         });
     }
 
-    @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx, Pass pass) {
+    public void backward(Tensor x, Tensor y, Tensor dy, Tensor dx) {
         if (dx == null) {
             return;
         }

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.cpu.Dropout;
 import org.alexnetcuda.math.CounterRng;
+import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.StorageFormat;
 import org.alexnetcuda.tensor.Tensor;
@@ -52,12 +53,12 @@ class DropoutKernelsTest {
     }
 
     /**
-     * CounterRng.bits(key, step, i) for key = Dropout.layerKey(2024, 6) = 2024 ^ (6 * 0x9E3779B97F4A7C15), step 7 and
+     * CounterRng.bits(key, step, i) for key = DropoutMath.layerKey(2024, 6) = 2024 ^ (6 * 0x9E3779B97F4A7C15), step 7 and
      * i = 0..7, 1_000_000, 262_143, as recorded when the kernels were written: the mask's definition has not moved.
      */
     @Test
     void layerKeyAndCounterRngGiveTheRecordedBits() {
-        long key = Dropout.layerKey(2024L, 6);
+        long key = DropoutMath.layerKey(2024L, 6);
         assertEquals(0xb54cda58fbbeef96L, key);
         long[] index = {0, 1, 2, 3, 4, 5, 6, 7, 1_000_000, 262_143};
         for (int i = 0; i < index.length; i++) {
@@ -67,7 +68,7 @@ class DropoutKernelsTest {
 
     /**
      * The kernels drop exactly the units the CPU engine's Dropout layer drops, forward and backward, for the same
-     * seed, layer index and step (the kernel's key is Dropout.layerKey(seed, layerIndex), its step Pass.step).
+     * seed, layer index and step (the kernel's key is DropoutMath.layerKey(seed, layerIndex), its step Pass.step).
      */
     @Test
     void kernelsMatchTheCpuLayer() {
@@ -84,7 +85,7 @@ class DropoutKernelsTest {
             Tensor dx = new Tensor(shape);
             layer.forward(new Tensor(shape, x.clone()), y, Pass.train(step));
             layer.backward(null, null, new Tensor(shape, dy.clone()), dx, Pass.train(step));
-            long key = Dropout.layerKey(seed, layerIndex);
+            long key = DropoutMath.layerKey(seed, layerIndex);
             assertArrayEquals(y.data, run(x, p, key, step, false), "forward p=" + p);
             assertArrayEquals(dx.data, run(dy, p, key, step, true), "backward p=" + p);
         }
@@ -223,7 +224,7 @@ class DropoutKernelsTest {
         assertArrayEquals(reference(x, 0.5f, 8L, 17L, false), y.floats(), "step 17 from the state");
     }
 
-    /** CounterRng.bits(Dropout.layerKey(2024, 6), 7, i) as recorded (see layerKeyAndCounterRngGiveTheRecordedBits). */
+    /** CounterRng.bits(DropoutMath.layerKey(2024, 6), 7, i) as recorded (see layerKeyAndCounterRngGiveTheRecordedBits). */
     private static final int[] RECORDED_BITS = {0xab1beb0d, 0xaa0c408a, 0x19180af1, 0x933d98ea, 0x15022580, 0x47394e83,
         0x4393b005, 0x3611059b, 0xd4c58146, 0xc089b1d5};
 
@@ -235,7 +236,7 @@ class DropoutKernelsTest {
     @CsvSource({"F16, 1, 0.5", "F16, 4097, 0.2", "F16, 1048583, 0.5", "BF16, 5, 0.5", "BF16, 262144, 0.1",
         "BF16, 1023, 1.0"})
     void halfKernelsMatchTheReference(StorageFormat fmt, int n, float p) {
-        long key = Dropout.layerKey(2024L, 6) ^ n;
+        long key = DropoutMath.layerKey(2024L, 6) ^ n;
         long step = 77L + n;
         for (boolean backward : new boolean[] {false, true}) {
             short[] in = HalfValues.random(n + (backward ? 1 : 0), n, fmt);
@@ -243,9 +244,9 @@ class DropoutKernelsTest {
             short[] actual = runHalf(new HostKernelLauncher(), in, p, key, step, backward, fmt, false);
             HalfValues.assertBitsEqual(expected, actual, fmt + " n=" + n + " backward=" + backward);
             float[] v = HalfValues.decode(fmt, in);
-            float scale = Dropout.scale(p);
+            float scale = DropoutMath.scale(p);
             for (int i = 0; i < n; i++) {
-                v[i] = Dropout.masked(v[i], Dropout.philoxKeep(key, step, i, p), scale);
+                v[i] = DropoutMath.masked(v[i], DropoutMath.philoxKeep(key, step, i, p), scale);
             }
             HalfValues.assertBitsEqual(HalfValues.encode(fmt, v), expected, fmt + " reference n=" + n);
             if (n < 5000) {

@@ -18,7 +18,6 @@ import org.alexnetcuda.device.sim.SimDescriptors.Filter4d;
 import org.alexnetcuda.device.sim.SimDescriptors.Lrn;
 import org.alexnetcuda.device.sim.SimDescriptors.MaxPool2d;
 import org.alexnetcuda.device.sim.SimDescriptors.Tensor4d;
-import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.math.LrnMath;
 import org.alexnetcuda.math.MaxPoolMath;
 import org.alexnetcuda.tensor.StorageFormat;
@@ -30,8 +29,8 @@ import org.alexnetcuda.tensor.Tensor;
  * trip over (every tensor's element count inside its pointer's allocation: the memory's CUDA_ERROR_ILLEGAL_ADDRESS
  * or use-after-free errors), then issues the work to the handle's stream, where it is run or captured.
  *
- * <p>The math is the CPU engine's ({@link ConvMath} over engine.cpu.Conv2d, {@link MaxPoolMath}, {@link LrnMath}):
- * device ranges are copied into float[] tensors, the layer runs, and the result is blended back as
+ * <p>The math is the CPU engine's, from org.alexnetcuda.math ({@link ConvMath} over Conv2dMath,
+ * {@link MaxPoolMath}, {@link LrnMath}): device ranges are copied into float[] tensors, the math runs, and the result is blended back as
  * y = alpha * result + beta * y, where beta == 0 writes y without reading it (a NaN there does not propagate), as
  * cuDNN specifies. What those layers cannot do is CUDNN_STATUS_NOT_SUPPORTED: non-square convolution kernels or
  * unequal padding or strides, pooling windows that are not square or have padding, LRN with an even window (cuDNN
@@ -383,7 +382,7 @@ public final class SimDnn implements Dnn {
         checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(yd.shape());
-            layer.forward(load(x, xd), out, Pass.EVAL);
+            layer.forward(load(x, xd), out);
             blend(y, out.data, alpha, beta, yd.type);
         });
     }
@@ -415,7 +414,7 @@ public final class SimDnn implements Dnn {
             Tensor out = new Tensor(dxd.shape());
             // MaxPoolMath recomputes each window's argmax from x; its y argument is only shape-checked, so dy (same
             // shape, checked above) stands in for it and y is not copied.
-            layer.backward(load(x, xd), dyT, dyT, out, Pass.EVAL);
+            layer.backward(load(x, xd), dyT, dyT, out);
             blend(dx, out.data, alpha, beta, dxd.type);
         });
     }
@@ -437,7 +436,7 @@ public final class SimDnn implements Dnn {
         checkTensor("y", y, yd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(yd.shape());
-            layer.forward(load(x, xd), out, Pass.EVAL);
+            layer.forward(load(x, xd), out);
             blend(y, out.data, alpha, beta, yd.type);
         });
     }
@@ -465,7 +464,7 @@ public final class SimDnn implements Dnn {
         checkTensor("dx", dx, dxd);
         streams.enqueue(stream, call, () -> {
             Tensor out = new Tensor(dxd.shape());
-            layer.backward(load(x, xd), load(y, yd), load(dy, dyd), out, Pass.EVAL);
+            layer.backward(load(x, xd), load(y, yd), load(dy, dyd), out);
             blend(dx, out.data, alpha, beta, dxd.type);
         });
     }

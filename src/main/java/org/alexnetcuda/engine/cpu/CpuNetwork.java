@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Conv2dMath;
-import org.alexnetcuda.math.LrnMath;
-import org.alexnetcuda.math.MaxPoolMath;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.tensor.ParameterStore;
@@ -46,7 +43,7 @@ public final class CpuNetwork {
 
     private CpuLayer create(LayerSpec l, Shape in, int index, long seed, Map<String, DropoutMask> masks) {
         if (l instanceof LayerSpec.Conv c) {
-            return new Conv2dMath(c.name(), in.c(), c.outChannels(), c.kernel(), c.stride(), c.pad(), store,
+            return new Conv2d(c.name(), in.c(), c.outChannels(), c.kernel(), c.stride(), c.pad(), store,
                     store.get(c.module() + ".weight"), store.get(c.module() + ".bias"));
         }
         if (l instanceof LayerSpec.Linear f) {
@@ -57,10 +54,10 @@ public final class CpuNetwork {
             return new Relu(r.name());
         }
         if (l instanceof LayerSpec.MaxPool p) {
-            return new MaxPoolMath(p.name(), p.kernel(), p.stride());
+            return new MaxPool(p.name(), p.kernel(), p.stride());
         }
         if (l instanceof LayerSpec.Lrn n) {
-            return new LrnMath(n.name(), n.size(), n.alpha(), n.beta(), n.k());
+            return new LrnLayer(n.name(), n.size(), n.alpha(), n.beta(), n.k());
         }
         if (l instanceof LayerSpec.Dropout d) {
             DropoutMask mask = masks.get(d.name());

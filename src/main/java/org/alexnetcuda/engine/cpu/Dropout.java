@@ -1,7 +1,7 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.CounterRng;
+import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.math.Parallel;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
@@ -17,7 +17,8 @@ import org.alexnetcuda.tensor.Tensor;
  * </pre>
  * Dropped elements are set to 0 (not x * 0). p = 0 is the identity in training too.
  *
- * <p>The default mask, which the GPU kernel reproduces bit for bit, is a pure function of (seed, layer, step, index):
+ * <p>The default mask, which the GPU kernel reproduces bit for bit, is a pure function of (seed, layer, step, index),
+ * computed by {@link DropoutMath} (the element arithmetic the GPU kernel's reference shares):
  * <pre>
  *   key    = seed ^ (layerIndex * 0x9E3779B97F4A7C15L)      64-bit wrap-around product, then XOR
  *   keep_i = CounterRng.uniform(key, pass.step(), i) >= p   float comparison, i = flat index in the batch tensor
@@ -31,9 +32,6 @@ import org.alexnetcuda.tensor.Tensor;
  * tensor, and so may dy and dx.
  */
 public final class Dropout implements CpuLayer {
-    /** floor(2^64 / golden ratio), odd: the layer-index multiplier of the key. */
-    public static final long LAYER_MIX = 0x9E3779B97F4A7C15L;
-
     private final String name;
     private final float p;
     private final float scale;
@@ -48,39 +46,14 @@ public final class Dropout implements CpuLayer {
     public Dropout(String name, float p, DropoutMask mask) {
         this.name = name;
         this.p = checkP(name, p);
-        this.scale = scale(p);
+        this.scale = DropoutMath.scale(p);
         this.mask = java.util.Objects.requireNonNull(mask, "mask");
     }
 
-    /** The Philox key of a layer: seed ^ (layerIndex * LAYER_MIX). */
-    public static long layerKey(long seed, int layerIndex) {
-        return seed ^ (layerIndex * LAYER_MIX);
-    }
-
-    /** keep(step, i) = CounterRng.uniform(layerKey(seed, layerIndex), step, i) >= p. */
+    /** keep(step, i) = DropoutMath.philoxKeep(DropoutMath.layerKey(seed, layerIndex), step, i, p). */
     public static DropoutMask philoxMask(float p, long seed, int layerIndex) {
-        long key = layerKey(seed, layerIndex);
-        return (step, index) -> philoxKeep(key, step, index, p);
-    }
-
-    /**
-     * Whether element {@code index} is kept at {@code step} under the layer key {@code key}:
-     * CounterRng.uniform(key, step, index) >= p. An element whose uniform equals p is kept. This and {@link #scale}
-     * and {@link #masked} are the one definition of dropout that the GPU kernel's reference
-     * (org.alexnetcuda.kernels.reference.DropoutReference) also runs.
-     */
-    public static boolean philoxKeep(long key, long step, long index, float p) {
-        return CounterRng.uniform(key, step, index) >= p;
-    }
-
-    /** The factor for kept elements, 1f / (1f - p) in float (infinite for p = 1, where nothing is kept). */
-    public static float scale(float p) {
-        return 1f / (1f - p);
-    }
-
-    /** One element: keep ? x * scale : 0. A dropped element is 0, not x * 0 (no NaN from an infinite x or scale). */
-    public static float masked(float x, boolean keep, float scale) {
-        return keep ? x * scale : 0f;
+        long key = DropoutMath.layerKey(seed, layerIndex);
+        return (step, index) -> DropoutMath.philoxKeep(key, step, index, p);
     }
 
     private static float checkP(String name, float p) {
@@ -137,7 +110,7 @@ public final class Dropout implements CpuLayer {
         long step = pass.step();
         Parallel.forRange(a.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                b[i] = masked(a[i], mask.keep(step, i), scale);
+                b[i] = DropoutMath.masked(a[i], mask.keep(step, i), scale);
             }
         });
     }

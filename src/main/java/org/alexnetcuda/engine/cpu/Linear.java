@@ -1,7 +1,6 @@
 package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Conv2dMath;
 import org.alexnetcuda.math.Gemm;
 import org.alexnetcuda.math.Parallel;
 import org.alexnetcuda.tensor.Parameter;
@@ -36,8 +35,8 @@ public final class Linear implements CpuLayer {
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException(name + ": bad linear in=" + inFeatures + " out=" + outFeatures);
         }
-        Conv2dMath.requireDims(name, weight, new int[] {outFeatures, inFeatures}, store);
-        Conv2dMath.requireDims(name, bias, new int[] {outFeatures}, store);
+        Conv2d.requireDims(name, weight, new int[] {outFeatures, inFeatures}, store);
+        Conv2d.requireDims(name, bias, new int[] {outFeatures}, store);
         this.name = name;
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;

@@ -2,11 +2,13 @@ package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.math.Parallel;
+import org.alexnetcuda.math.ReluMath;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 
 /**
- * y = max(x, 0) elementwise; backward dx = dy where y > 0, else 0 (the subgradient at 0 is 0, as in PyTorch).
+ * y = max(x, 0) elementwise; backward dx = dy where y > 0, else 0 (the subgradient at 0 is 0, as in PyTorch): the CPU
+ * engine's layer over {@link ReluMath}, the element arithmetic that the GPU kernel's reference shares.
  *
  * <p>Backward reads only y, never x, so the layer works in place: x and y may be the same tensor (the engine can
  * then skip an activation buffer), and dy and dx may be the same tensor too. NaN propagates to y, as in PyTorch;
@@ -17,19 +19,6 @@ public final class Relu implements CpuLayer {
 
     public Relu(String name) {
         this.name = name;
-    }
-
-    /**
-     * One element of the forward pass: x <= 0 ? 0 : x. NaN <= 0 is false, so NaN passes through; -0 becomes +0.
-     * Shared with the reference of the GPU kernel (org.alexnetcuda.kernels.reference.ReluReference).
-     */
-    public static float value(float x) {
-        return x <= 0f ? 0f : x;
-    }
-
-    /** One element of the backward pass from the forward output y: y > 0 ? dy : 0 (0 for a NaN y). */
-    public static float gradient(float y, float dy) {
-        return y > 0f ? dy : 0f;
     }
 
     @Override
@@ -49,7 +38,7 @@ public final class Relu implements CpuLayer {
         float[] out = y.data;
         Parallel.forRange(in.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                out[i] = value(in[i]);
+                out[i] = ReluMath.value(in[i]);
             }
         });
     }
@@ -66,7 +55,7 @@ public final class Relu implements CpuLayer {
         float[] d = dx.data;
         Parallel.forRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                d[i] = gradient(out[i], g[i]);
+                d[i] = ReluMath.gradient(out[i], g[i]);
             }
         });
     }

@@ -16,6 +16,7 @@ import org.alexnetcuda.engine.Engine;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.OptimizerState;
 import org.alexnetcuda.engine.Totals;
+import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.model.LayerSpec;
 import org.alexnetcuda.model.NetworkSpec;
 import org.alexnetcuda.profile.ProfileSteps;
@@ -269,7 +270,7 @@ public final class CudaEngine implements Engine {
         }
         if (l instanceof LayerSpec.Dropout d) {
             // The same mask as the CPU engine's Dropout of this layer index and seed.
-            return new Dropout(d.name(), ctx, in, d.p(), org.alexnetcuda.engine.cpu.Dropout.layerKey(config.seed(), index));
+            return new Dropout(d.name(), ctx, in, d.p(), DropoutMath.layerKey(config.seed(), index));
         }
         return new Flatten(l.name(), ctx, in);
     }

@@ -1,6 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.cpu.Dropout;
+import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.tensor.StorageFormat;
 
 /**
@@ -11,7 +11,7 @@ import org.alexnetcuda.tensor.StorageFormat;
  *   dropout_backward(float* dx, const float* dy, int n, float p, u64 key, const u64* step)  dx = keep ? dy * scale : 0
  *   keep_i = CounterRng.uniform(key, *step, i) >= p,   scale = 1f / (1f - p)
  * </pre>
- * The key is the layer's, {@code Dropout.layerKey(seed, layerIndex)}, so for the same seed, layer and step the
+ * The key is the layer's, {@code DropoutMath.layerKey(seed, layerIndex)}, so for the same seed, layer and step the
  * kernels drop exactly the units the CPU engine's Dropout layer drops. As the kernel, the step is read through
  * its pointer before anything else, even for n == 0; p is not range-checked (p = 1 drops everything, the
  * launcher checks [0, 1]). Forward and backward are the same map; out may be in. The {@code _half} kernels (an
@@ -57,7 +57,7 @@ public final class DropoutReference {
         }
         Pointers.required(out, kernel, outName);
         Pointers.required(in, kernel, inName);
-        float scale = Dropout.scale(p);
+        float scale = DropoutMath.scale(p);
         float[] v = new float[Chunks.bufferLength(n)];
         short[] bits = format.isHalf() ? new short[v.length] : null;
         Chunks.forEach(n, (from, count) -> {
@@ -67,7 +67,7 @@ public final class DropoutReference {
                 HalfElements.read(mem, in, from, count, format, bits, v);
             }
             for (int i = 0; i < count; i++) {
-                v[i] = Dropout.masked(v[i], Dropout.philoxKeep(key, step, from + i, p), scale);
+                v[i] = DropoutMath.masked(v[i], DropoutMath.philoxKeep(key, step, from + i, p), scale);
             }
             if (bits == null) {
                 mem.writeFloats(out, from, v, 0, count);

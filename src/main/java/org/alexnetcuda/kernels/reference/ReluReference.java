@@ -1,6 +1,6 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.engine.cpu.Relu;
+import org.alexnetcuda.math.ReluMath;
 import org.alexnetcuda.tensor.StorageFormat;
 
 /**
@@ -28,7 +28,7 @@ public final class ReluReference {
         Chunks.forEach(n, (from, count) -> {
             mem.readFloats(x, from, v, 0, count);
             for (int i = 0; i < count; i++) {
-                v[i] = Relu.value(v[i]);
+                v[i] = ReluMath.value(v[i]);
             }
             mem.writeFloats(y, from, v, 0, count);
         });
@@ -46,7 +46,7 @@ public final class ReluReference {
         Chunks.forEach(n, (from, count) -> {
             HalfElements.read(mem, x, from, count, format, bits, v);
             for (int i = 0; i < count; i++) {
-                v[i] = Relu.value(v[i]);
+                v[i] = ReluMath.value(v[i]);
             }
             HalfElements.write(mem, y, from, count, format, bits, v);
         });
@@ -67,7 +67,7 @@ public final class ReluReference {
             HalfElements.read(mem, dy, from, count, format, bits, g);
             HalfElements.read(mem, y, from, count, format, bits, out);
             for (int i = 0; i < count; i++) {
-                g[i] = Relu.gradient(out[i], g[i]);
+                g[i] = ReluMath.gradient(out[i], g[i]);
             }
             HalfElements.write(mem, dx, from, count, format, bits, g);
         });
@@ -86,7 +86,7 @@ public final class ReluReference {
             mem.readFloats(dy, from, g, 0, count);
             mem.readFloats(y, from, out, 0, count);
             for (int i = 0; i < count; i++) {
-                g[i] = Relu.gradient(out[i], g[i]);
+                g[i] = ReluMath.gradient(out[i], g[i]);
             }
             mem.writeFloats(dx, from, g, 0, count);
         });

@@ -12,8 +12,8 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.LrnMath;
-import org.alexnetcuda.math.MaxPoolMath;
+import org.alexnetcuda.engine.cpu.LrnLayer;
+import org.alexnetcuda.engine.cpu.MaxPool;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -246,7 +246,7 @@ class SimDnnTest {
         assertArrayEquals(new int[] {2, 3, 6, 6}, dnn.poolingOutputDim(pd, xd));
         TensorDesc yd = dnn.tensor(2, 3, 6, 6);
         Shape out = new Shape(2, 3, 6, 6);
-        MaxPoolMath ref = new MaxPoolMath("ref", 3, 2);
+        MaxPool ref = new MaxPool("ref", 3, 2);
         Tensor x = new Tensor(in, randomFloats(rnd, (int) in.size()));
         Tensor y = new Tensor(out);
         ref.forward(x, y, Pass.EVAL);
@@ -279,7 +279,7 @@ class SimDnnTest {
         Shape s = new Shape(2, 7, 3, 4);
         LrnDesc ld = dnn.lrn(5, 1e-4, 0.75, 2.0);
         TensorDesc d = dnn.tensor(2, 7, 3, 4);
-        LrnMath ref = new LrnMath("ref", 5, 1e-4, 0.75, 2.0);
+        LrnLayer ref = new LrnLayer("ref", 5, 1e-4, 0.75, 2.0);
         Tensor x = new Tensor(s, scaled(randomFloats(rnd, (int) s.size()), 30f)); // strong enough to normalise
         Tensor y = new Tensor(s);
         ref.forward(x, y, Pass.EVAL);

@@ -13,8 +13,8 @@ import org.alexnetcuda.device.Handles.LrnDesc;
 import org.alexnetcuda.device.Handles.PoolDesc;
 import org.alexnetcuda.device.Handles.TensorDesc;
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.LrnMath;
-import org.alexnetcuda.math.MaxPoolMath;
+import org.alexnetcuda.engine.cpu.LrnLayer;
+import org.alexnetcuda.engine.cpu.MaxPool;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.StorageFormat;
 import org.alexnetcuda.tensor.Tensor;
@@ -323,7 +323,7 @@ class SimHalfPrecisionTest {
     void poolingIsTheRoundedFloatPooling() {
         Shape in = new Shape(2, 3, 13, 13);
         Shape out = new Shape(2, 3, 6, 6);
-        MaxPoolMath ref = new MaxPoolMath("ref", 3, 2);
+        MaxPool ref = new MaxPool("ref", 3, 2);
         PoolDesc pd = dnn.maxPooling(3, 3, 0, 0, 2, 2, true);
         for (StorageFormat f : HALVES) {
             TensorDesc xd16 = dnn.tensor(2, 3, 13, 13, f);
@@ -364,7 +364,7 @@ class SimHalfPrecisionTest {
         Shape s = new Shape(2, 7, 3, 4);
         int count = (int) s.size();
         LrnDesc ld = dnn.lrn(5, 1e-4, 0.75, 2.0);
-        LrnMath ref = new LrnMath("ref", 5, 1e-4, 0.75, 2.0);
+        LrnLayer ref = new LrnLayer("ref", 5, 1e-4, 0.75, 2.0);
         for (StorageFormat f : HALVES) {
             TensorDesc d16 = dnn.tensor(2, 7, 3, 4, f);
             TensorDesc d32 = dnn.tensor(2, 7, 3, 4);

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Conv2dMath;
 import org.alexnetcuda.math.GradientCheck;
 import org.alexnetcuda.tensor.Parameter;
 import org.alexnetcuda.tensor.ParameterStore;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Conv2dMath against an independent double-precision reference: the definition of PyTorch's Conv2dMath as plain nested
+ * Conv2d against an independent double-precision reference: the definition of PyTorch's Conv2d as plain nested
  * loops (y[n,o,i,j] = b[o] + sum_{c,kh,kw} w[o,c,kh,kw] * x[n, c, i*s - p + kh, j*s - p + kw], zero outside).
  *
  * <p>Bounds, as max |error| / max |reference| (GradientCheck.relativeError):
@@ -76,7 +75,7 @@ class Conv2dTest {
         final ParameterStore store;
         final Parameter weight;
         final Parameter bias;
-        final Conv2dMath conv;
+        final Conv2d conv;
 
         Fixture(Config cfg, SplittableRandom rnd) {
             this.cfg = cfg;
@@ -87,7 +86,7 @@ class Conv2dTest {
             store = b.build();
             float[] v = randomFloats(rnd, store.size());
             System.arraycopy(v, 0, store.values, 0, v.length);
-            conv = new Conv2dMath("conv", cfg.c, cfg.o, cfg.k, cfg.s, cfg.p, store, weight, bias);
+            conv = new Conv2d("conv", cfg.c, cfg.o, cfg.k, cfg.s, cfg.p, store, weight, bias);
         }
 
         double[] w() {
@@ -310,6 +309,6 @@ class Conv2dTest {
         Tensor x = new Tensor(new Shape(1, 3, 8, 8));
         assertThrows(IllegalArgumentException.class, () -> f.conv.forward(x, new Tensor(new Shape(1, 4, 5, 5)), Pass.EVAL));
         assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dMath("bad", 3, 4, 3, 1, 1, f.store, f.weight, f.bias), "weight is 5x5, not 3x3");
+                () -> new Conv2d("bad", 3, 4, 3, 1, 1, f.store, f.weight, f.bias), "weight is 5x5, not 3x3");
     }
 }

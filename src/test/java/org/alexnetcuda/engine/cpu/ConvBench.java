@@ -3,7 +3,6 @@ package org.alexnetcuda.engine.cpu;
 import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.Pass;
-import org.alexnetcuda.math.Conv2dMath;
 import org.alexnetcuda.math.GradientCheck;
 import org.alexnetcuda.math.Parallel;
 import org.alexnetcuda.tensor.Parameter;
@@ -49,7 +48,7 @@ public final class ConvBench {
         Layer[] layers = new Layer[8];
         for (int i = 0; i < 5; i++) {
             int[] c = conv[i];
-            Conv2dMath layer = new Conv2dMath("conv" + (i + 1), c[0], c[1], c[2], c[3], c[4], store, w[i], bias[i]);
+            Conv2d layer = new Conv2d("conv" + (i + 1), c[0], c[1], c[2], c[3], c[4], store, w[i], bias[i]);
             Shape in = new Shape(batch, c[0], c[5], c[5]);
             Shape out = layer.outputShape(in);
             double flops = 2.0 * c[1] * c[0] * c[2] * c[2] * out.h() * out.w();

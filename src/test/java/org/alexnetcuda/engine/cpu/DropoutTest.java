@@ -2,6 +2,7 @@ package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.math.CounterRng;
+import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.math.GradientCheck;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
@@ -111,7 +112,7 @@ class DropoutTest {
         assertEquals(0.5, agreement(m10, other), tol, "layer 6 vs 7, seed " + seed);
         assertEquals(0.5, agreement(m10, otherSeed), tol, "seed vs seed+1, seed " + seed);
         // Layer 0 uses the seed itself as its key.
-        assertTrue(Dropout.layerKey(seed, 0) == seed && Dropout.layerKey(seed, 1) != seed);
+        assertTrue(DropoutMath.layerKey(seed, 0) == seed && DropoutMath.layerKey(seed, 1) != seed);
     }
 
     private static double agreement(boolean[] a, boolean[] b) {

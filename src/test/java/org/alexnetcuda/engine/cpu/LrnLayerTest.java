@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.math.GradientCheck;
-import org.alexnetcuda.math.LrnMath;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,7 @@ class LrnLayerTest {
         Shape s = new Shape(3, 7, 5, 4);
         for (double[] q : PARAMS) {
             int size = (int) q[0];
-            LrnMath lrn = new LrnMath("lrn", size, q[1], q[2], q[3]);
+            LrnLayer lrn = new LrnLayer("lrn", size, q[1], q[2], q[3]);
             Tensor x = scaled(rnd, s, q[4]);
             Tensor y = new Tensor(s);
             lrn.forward(x, y, Pass.EVAL);
@@ -89,7 +88,7 @@ class LrnLayerTest {
         Shape s = new Shape(2, 7, 3, 4);
         for (double[] q : PARAMS) {
             int size = (int) q[0];
-            LrnMath lrn = new LrnMath("lrn", size, q[1], q[2], q[3]);
+            LrnLayer lrn = new LrnLayer("lrn", size, q[1], q[2], q[3]);
             Tensor x = scaled(rnd, s, q[4]);
             Tensor y = new Tensor(s);
             lrn.forward(x, y, Pass.train(0));
@@ -115,7 +114,7 @@ class LrnLayerTest {
         Shape s = new Shape(1, 8, 1, 1);
         int[][] expectedSeenBy = {{}, {3}, {3, 4}, {2, 3, 4}, {2, 3, 4, 5}, {1, 2, 3, 4, 5}, {1, 2, 3, 4, 5, 6}};
         for (int size = 1; size <= 6; size++) {
-            LrnMath lrn = new LrnMath("lrn", size, 1, 1, 1);
+            LrnLayer lrn = new LrnLayer("lrn", size, 1, 1, 1);
             float[] ones = new float[8];
             java.util.Arrays.fill(ones, 1f);
             Tensor base = new Tensor(s);
@@ -147,7 +146,7 @@ class LrnLayerTest {
             JsonArray dims = c.getAsJsonArray("shape");
             Shape s = new Shape(dims.get(0).getAsInt(), dims.get(1).getAsInt(), dims.get(2).getAsInt(), dims.get(3).getAsInt());
             int size = c.get("size").getAsInt();
-            LrnMath lrn = new LrnMath("lrn", size, c.get("alpha").getAsDouble(), c.get("beta").getAsDouble(), c.get("k").getAsDouble());
+            LrnLayer lrn = new LrnLayer("lrn", size, c.get("alpha").getAsDouble(), c.get("beta").getAsDouble(), c.get("k").getAsDouble());
             Tensor x = new Tensor(s, floats(c.getAsJsonArray("x")));
             Tensor y = new Tensor(s);
             lrn.forward(x, y, Pass.EVAL);
@@ -178,8 +177,8 @@ class LrnLayerTest {
 
     @Test
     void rejectsBadParameters() {
-        assertThrows(IllegalArgumentException.class, () -> new LrnMath("lrn", 0, 1e-4, 0.75, 2));
-        assertThrows(IllegalArgumentException.class, () -> new LrnMath("lrn", 5, 1e-4, 0.75, 0));
-        assertThrows(IllegalArgumentException.class, () -> new LrnMath("lrn", 5, -1, 0.75, 2));
+        assertThrows(IllegalArgumentException.class, () -> new LrnLayer("lrn", 0, 1e-4, 0.75, 2));
+        assertThrows(IllegalArgumentException.class, () -> new LrnLayer("lrn", 5, 1e-4, 0.75, 0));
+        assertThrows(IllegalArgumentException.class, () -> new LrnLayer("lrn", 5, -1, 0.75, 2));
     }
 }

@@ -2,7 +2,6 @@ package org.alexnetcuda.engine.cpu;
 
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.math.GradientCheck;
-import org.alexnetcuda.math.MaxPoolMath;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -59,7 +58,7 @@ class MaxPoolTest {
 
     @Test
     void outputShapesOfAlexNet() {
-        MaxPoolMath pool = new MaxPoolMath("pool", 3, 2);
+        MaxPool pool = new MaxPool("pool", 3, 2);
         assertEquals(new Shape(4, 96, 27, 27), pool.outputShape(new Shape(4, 96, 55, 55)));
         assertEquals(new Shape(4, 256, 13, 13), pool.outputShape(new Shape(4, 256, 27, 27)));
         assertEquals(new Shape(4, 256, 6, 6), pool.outputShape(new Shape(4, 256, 13, 13)));
@@ -74,7 +73,7 @@ class MaxPoolTest {
         int[][] configs = {{3, 2}, {2, 2}, {3, 1}, {3, 3}};
         for (int[] ks : configs) {
             Shape in = new Shape(3, 4, 13, 11);
-            MaxPoolMath pool = new MaxPoolMath("pool", ks[0], ks[1]);
+            MaxPool pool = new MaxPool("pool", ks[0], ks[1]);
             Tensor x = new Tensor(in, GradientCheck.randomFloats(rnd, (int) in.size()));
             Tensor y = new Tensor(pool.outputShape(in));
             pool.forward(x, y, Pass.EVAL);
@@ -91,7 +90,7 @@ class MaxPoolTest {
         Shape in = new Shape(2, 3, 15, 13);
         int k = 3;
         int s = 2;
-        MaxPoolMath pool = new MaxPoolMath("pool", k, s);
+        MaxPool pool = new MaxPool("pool", k, s);
         float gap = 1e-2f;
         double h = 1e-3; // < gap / 2: no argmax moves
         Tensor x = new Tensor(in, distinctValues(rnd, (int) in.size(), gap));
@@ -113,7 +112,7 @@ class MaxPoolTest {
     @Test
     void tiesGoToTheFirstMaximumInRowMajorOrder() {
         // One 3x3 window, all equal except nothing: the first element (0,0) takes the whole gradient.
-        MaxPoolMath pool = new MaxPoolMath("pool", 3, 2);
+        MaxPool pool = new MaxPool("pool", 3, 2);
         Shape in = new Shape(1, 1, 3, 3);
         Tensor x = new Tensor(in, new float[]{1, 5, 5, 2, 5, 0, 5, 1, 1});
         Tensor y = new Tensor(pool.outputShape(in));
@@ -128,7 +127,7 @@ class MaxPoolTest {
     @Test
     void overlappingWindowsSumIntoTheSharedArgmax() {
         // 3x5 input, k=3, s=2: two windows share column 2; the max sits there, so it gets both gradients.
-        MaxPoolMath pool = new MaxPoolMath("pool", 3, 2);
+        MaxPool pool = new MaxPool("pool", 3, 2);
         Shape in = new Shape(1, 1, 3, 5);
         float[] v = new float[15];
         for (int i = 0; i < v.length; i++) {
@@ -148,7 +147,7 @@ class MaxPoolTest {
 
     @Test
     void nullDxIsSkipped() {
-        MaxPoolMath pool = new MaxPoolMath("pool", 3, 2);
+        MaxPool pool = new MaxPool("pool", 3, 2);
         Shape in = new Shape(1, 2, 5, 5);
         Tensor x = new Tensor(in, GradientCheck.randomFloats(new SplittableRandom(1), 50));
         Tensor y = new Tensor(pool.outputShape(in));

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.cpu.Relu;
 import org.alexnetcuda.kernels.AdamKernels;
 import org.alexnetcuda.kernels.DataKernels;
 import org.alexnetcuda.kernels.Kernel;
@@ -20,6 +19,7 @@ import org.alexnetcuda.kernels.KernelCatalog;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 import org.alexnetcuda.math.Adam;
+import org.alexnetcuda.math.ReluMath;
 import org.alexnetcuda.tensor.ParameterStore;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +64,7 @@ class ReferenceKernelLauncherTest {
         float[] yv = mem.floats(y, n);
         float[] gv = mem.floats(g, n);
         for (int i = 0; i < n; i++) {
-            assertEquals(Relu.value(x[i]), yv[i], 0f, "y " + i);
+            assertEquals(ReluMath.value(x[i]), yv[i], 0f, "y " + i);
             assertEquals(x[i] > 0 ? dy[i] : 0f, gv[i], 0f, "dx " + i);
         }
     }
