@@ -9,6 +9,7 @@ import org.alexnetcuda.kernels.reference.KernelMemory;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.alexnetcuda.kernels.reference.ReferenceKernelLauncher;
 
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -54,8 +55,17 @@ public final class SimDevice implements Device {
         profiler = new SimProfiler(calls);
         // Our kernels run as their Java references (kernels/reference), which the kernel tests check against the
         // host build of the same .cu sources; launches go through the stream so that capture records them.
-        KernelMemory km = ByteBufferMemory.over((ptr, offset, count, elementBytes) ->
-                memory.bytes(((DevicePtr) ptr).plus(offset), count, elementBytes));
+        KernelMemory km = new ByteBufferMemory() {
+            @Override
+            protected ByteBuffer bytes(Object ptr, long offset, int count, int elementBytes) {
+                return memory.bytes(((DevicePtr) ptr).plus(offset), count, elementBytes);
+            }
+
+            @Override
+            public boolean isNull(Object ptr) {
+                return ptr == null || (ptr instanceof DevicePtr d && d.isNull());
+            }
+        };
         KernelLauncher reference = new ReferenceKernelLauncher(km, (stream, call, work) -> {
             calls.enter(call);
             streams.enqueue((Stream) stream, call, work);

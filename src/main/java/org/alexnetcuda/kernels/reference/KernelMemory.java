@@ -5,7 +5,7 @@ package org.alexnetcuda.kernels.reference;
  *
  * <p>A pointer is whatever object the implementation understands (a {@code DevicePtr} in the simulator, a test's
  * buffer object); the references never look inside it and never pass a null pointer here (they check the
- * kernel's pointer arguments first). {@code index} counts elements of the accessed type from the pointer: the
+ * kernel's pointer arguments first, with {@link #isNull}). {@code index} counts elements of the accessed type from the pointer: the
  * bytes of element {@code index} of a float array start at address {@code ptr + 4 * index}, of a double or long
  * array at {@code ptr + 8 * index}, of a 16-bit array (the raw bits of fp16 or bf16 elements of mixed precision)
  * at {@code ptr + 2 * index}, of a byte array at {@code ptr + index}. All values are little-endian, as on
@@ -22,6 +22,14 @@ package org.alexnetcuda.kernels.reference;
  * implements all of them over a single method for memories that can lend a {@code ByteBuffer} view.
  */
 public interface KernelMemory {
+
+    /**
+     * Whether ptr is a null pointer: Java null, and whatever else the implementation counts as address 0 (the
+     * simulator's DevicePtr.NULL). {@link KernelReference#run} passes such arguments to the references as null.
+     */
+    default boolean isNull(Object ptr) {
+        return ptr == null;
+    }
 
     /** Copies count float32 values from elements [index, index + count) of ptr into dst[offset ..]. */
     void readFloats(Object ptr, long index, float[] dst, int offset, int count);

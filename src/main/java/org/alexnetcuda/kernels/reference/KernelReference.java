@@ -9,6 +9,7 @@ import org.alexnetcuda.kernels.DropoutKernels;
 import org.alexnetcuda.kernels.Kernel;
 import org.alexnetcuda.kernels.LinearKernels;
 import org.alexnetcuda.kernels.MixedPrecisionKernels;
+import org.alexnetcuda.kernels.ParamType;
 import org.alexnetcuda.kernels.ReluKernels;
 import org.alexnetcuda.kernels.SoftmaxCrossEntropyKernels;
 
@@ -97,7 +98,8 @@ public final class KernelReference {
      * Runs {@code kernel(args...)} on mem.
      *
      * @param args as for {@link org.alexnetcuda.kernels.KernelLauncher#launch}: one per parameter, a pointer mem
-     *             understands (null or DevicePtr.NULL for a null pointer), Integer, Long, Float or Double
+     *             understands (null, or what {@link KernelMemory#isNull} calls null, for a null pointer), Integer,
+     *             Long, Float or Double
      * @throws IllegalArgumentException for arguments that do not fit the kernel's parameters
      *                                  ({@link Kernel#checkArguments}), a null pointer the kernel dereferences, or
      *                                  a value the launcher documents as invalid
@@ -109,7 +111,13 @@ public final class KernelReference {
             throw new IllegalArgumentException("no reference for kernel " + kernel);
         }
         kernel.checkArguments(args);
-        reference.accept(args, mem);
+        Object[] values = args.clone();
+        for (int i = 0; i < values.length; i++) {
+            if (kernel.params().get(i) == ParamType.PTR && mem.isNull(values[i])) {
+                values[i] = null;
+            }
+        }
+        reference.accept(values, mem);
     }
 
     /**

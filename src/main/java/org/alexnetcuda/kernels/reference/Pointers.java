@@ -1,17 +1,15 @@
 package org.alexnetcuda.kernels.reference;
 
-import org.alexnetcuda.device.DevicePtr;
-
 /**
- * Pointer arguments of the references: a null pointer is Java null or {@link DevicePtr#NULL} (any DevicePtr of
- * address 0), as the typed launchers and the device API pass them.
+ * Pointer arguments of the references: a null pointer is Java null, to which {@link KernelReference#run} has turned
+ * whatever the memory counts as null ({@link KernelMemory#isNull}: DevicePtr.NULL in the simulator).
  */
 final class Pointers {
     private Pointers() {
     }
 
     static boolean isNull(Object ptr) {
-        return ptr == null || (ptr instanceof DevicePtr d && d.isNull());
+        return ptr == null;
     }
 
     /**

@@ -8,7 +8,7 @@ import org.alexnetcuda.kernels.KernelLauncher;
 /**
  * A {@link KernelLauncher} that runs the Java references ({@link KernelReference}) on a {@link KernelMemory}: the
  * kernels of a device simulator. Pointers are whatever the memory understands (DevicePtr in the simulator), with
- * null or DevicePtr.NULL for a null pointer.
+ * null or what {@link KernelMemory#isNull} calls null (DevicePtr.NULL in the simulator) for a null pointer.
  *
  * <p>{@code launch} checks what the driver and the device check up front: the arguments against the kernel's
  * parameters ({@link Kernel#checkArguments}) and the launch shape ({@link KernelReference#checkLaunch}); the shape

@@ -16,6 +16,12 @@ final class ArrayMemory implements KernelMemory {
     private final TreeMap<Long, ByteBuffer> allocations = new TreeMap<>();
     private long next = 0x1000;
 
+    /** Java null and DevicePtr.NULL (any DevicePtr of address 0), as the simulator counts them. */
+    @Override
+    public boolean isNull(Object ptr) {
+        return ptr == null || (ptr instanceof DevicePtr d && d.isNull());
+    }
+
     DevicePtr alloc(int bytes) {
         DevicePtr p = new DevicePtr(next);
         allocations.put(next, ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
