@@ -13,13 +13,13 @@
 //
 // Backward reads the output y, not the input x, so that forward may run in place (as the notebook's
 // nn.ReLU(inplace=True) does) and x need not be kept. y > 0 exactly when x > 0, so the mask is the same.
-// Both are org.alexnetcuda.engine.cpu.Relu bit for bit.
+// Both are org.alexnetcuda.math.ReluMath bit for bit.
 #include "common.cuh"
 
 // x <= 0 ? 0 : x, as PyTorch's threshold: NaN propagates (the comparison is false), -0 becomes +0.
 static __host__ __device__ __forceinline__ float relu_value(float x) { return x <= 0.0f ? 0.0f : x; }
 
-// The gradient passes where y > 0 and is 0 elsewhere, NaN y included (as org.alexnetcuda.engine.cpu.Relu).
+// The gradient passes where y > 0 and is 0 elsewhere, NaN y included (as org.alexnetcuda.math.ReluMath).
 static __host__ __device__ __forceinline__ float relu_gradient(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
 
 extern "C" __global__ void relu_forward(float* y, const float* x, int n) {

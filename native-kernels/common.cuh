@@ -62,7 +62,7 @@
 #endif
 
 // ---------------------------------------------------------------------------------------------------------
-// 16-bit storage for mixed precision (org.alexnetcuda.engine.StorageFormat).
+// 16-bit storage for mixed precision (org.alexnetcuda.tensor.StorageFormat).
 //
 // A 16-bit tensor is an array of unsigned short holding the raw bits; the kernels take its format as
 // `int fmt`, StorageFormat.code(): STORAGE_F16 (1) IEEE binary16 or STORAGE_BF16 (2) bfloat16, and refuse

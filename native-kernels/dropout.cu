@@ -16,8 +16,8 @@
 // Launch shape (all four): block ELEMENTWISE_BLOCK (256), grid min(ceil(n / 256), ELEMENTWISE_MAX_GRID), no shared memory;
 // grid-stride loop, one element per thread per iteration, coalesced.
 //
-// This is org.alexnetcuda.engine.cpu.Dropout bit for bit: there keep_i = CounterRng.uniform(key, step, i) >= p
-// with key = Dropout.layerKey(seed, layerIndex) = seed ^ (layerIndex * 0x9E3779B97F4A7C15), so the caller
+// This is org.alexnetcuda.math.DropoutMath bit for bit: there keep_i = CounterRng.uniform(key, step, i) >= p
+// with key = DropoutMath.layerKey(seed, layerIndex) = seed ^ (layerIndex * 0x9E3779B97F4A7C15), so the caller
 // passes that key (each dropout layer its own) and both engines drop the same units. The keep probability is
 // 1 - p to within the 2^-24 resolution of the uniform. The mask depends only on (key, step, i), so backward
 // recomputes it and nothing is stored. Dropped elements are written as 0 without multiplying by the scale.

@@ -21,7 +21,7 @@
 //       so the host reads five doubles once per epoch: mean loss per sample (totals[0] / totals[2]),
 //       accuracy (totals[1] / totals[2]) and the notebook's mean of batch losses (totals[3] / totals[4]).
 //
-// As org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy, the per-sample sums, logs and exps run in double on
+// As org.alexnetcuda.math.SoftmaxCrossEntropy, the per-sample sums, logs and exps run in double on
 // float logits, and only the gradient is rounded to float, once. The only differences from the CPU engine
 // are the order of the sum over classes (a tree here) and the last ulp of exp/log in double, about 1e-16
 // relative, so losses agree to ~1e-15 and gradients to the float rounding (almost always bit for bit).

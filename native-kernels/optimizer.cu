@@ -25,7 +25,7 @@
 // loss_scale_update (precision.cu), which clears found_inf: all on one stream, in this order.
 //
 // The whole model is one launch: parameters, gradients and the two moments each live in one contiguous
-// block of n floats with the same layout (org.alexnetcuda.engine.ParameterStore), so element i of each
+// block of n floats with the same layout (org.alexnetcuda.tensor.ParameterStore), so element i of each
 // block belongs to the same scalar parameter.
 //
 // Nothing that changes between steps is a kernel argument: the step count and the learning rate live in
@@ -38,7 +38,7 @@
 // stream, is ordered before every block of it. It also evaluates the double-precision pow() once per step
 // instead of once per thread (FP64 runs at 1/64 rate on sm_86/sm_89).
 //
-// Arithmetic: org.alexnetcuda.engine.cpu.Adam bit for bit (that class matches torch 1.13's CPU Adam,
+// Arithmetic: org.alexnetcuda.math.Adam bit for bit (that class matches torch 1.13's CPU Adam,
 // _single_tensor_adam, bit for bit on a PyTorch fixture). torch holds the hyperparameters as Python
 // (double) numbers:
 //   - the bias corrections are computed in double, here by adam_begin_step, and rounded to float once

@@ -5,7 +5,7 @@
 // for element i is computed from its coordinates, so the forward and backward kernels (and the Java
 // CPU engine) recompute exactly the same mask, in any order and on any device.
 //
-// Layout, identical to org.alexnetcuda.engine.cpu.CounterRng.uniform(seed, step, index) (bit for bit):
+// Layout, identical to org.alexnetcuda.math.CounterRng.uniform(seed, step, index) (bit for bit):
 //   key     = (key low 32 bits, key high 32 bits)
 //   counter = (index low 32 bits, index high 32 bits, step low 32 bits, step high 32 bits)
 //   word    = output word 0 of Philox-4x32-10(counter, key); words 1..3 are not used

@@ -3,7 +3,7 @@
 //
 // Kernels (launcher: org.alexnetcuda.kernels.MixedPrecisionKernels); fmt is the 16-bit format
 // (common.cuh: 1 IEEE fp16, 2 bfloat16; anything else traps), conversions are half_load/half_store
-// (exact widening; rounding to nearest even, bit for bit org.alexnetcuda.engine.StorageFormat):
+// (exact widening; rounding to nearest even, bit for bit org.alexnetcuda.tensor.StorageFormat):
 //   cast_to_half (unsigned short* dst, const float* src, int n, int fmt)        dst = half_store(src)
 //   cast_to_float(float* dst, const unsigned short* src, int n, int fmt)        dst = half_load(src)
 //   cast_to_half_scaled(unsigned short* dst, const float* src, int n, const LossScale* scale, int fmt)

@@ -11,8 +11,8 @@ import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Launchers for native-kernels/dropout.cu: inverted dropout whose mask is a pure function of (key, step, index)
- * through Philox-4x32-10, recomputed by backward; bit for bit the CPU engine's
- * {@code org.alexnetcuda.engine.cpu.Dropout}: keep_i = CounterRng.uniform(key, step, i) >= p, scale 1f / (1f - p).
+ * through Philox-4x32-10, recomputed by backward; bit for bit the CPU engine's Dropout
+ * ({@code org.alexnetcuda.math.DropoutMath}): keep_i = CounterRng.uniform(key, step, i) >= p, scale 1f / (1f - p).
  *
  * <p>{@code key} is the layer's Philox key, {@code DropoutMath.layerKey(seed, layerIndex)} = seed ^ (layerIndex *
  * 0x9E3779B97F4A7C15), so each dropout layer has its own mask. The step is read from device memory ({@code step}

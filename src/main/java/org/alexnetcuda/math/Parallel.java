@@ -3,7 +3,10 @@ package org.alexnetcuda.math;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
-/** Data-parallel loops for the CPU engine on the common fork-join pool (one worker per core). */
+/**
+ * Data-parallel loops of the math on the common fork-join pool (one worker per core), for the CPU engine and the
+ * device simulator alike.
+ */
 public final class Parallel {
     private Parallel() {
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * activation.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.ReluReference, which
- * runs org.alexnetcuda.engine.cpu.Relu's element functions), bit for bit: forward v <= 0 ? 0 : v (NaN passes),
+ * runs org.alexnetcuda.math.ReluMath's element functions), bit for bit: forward v <= 0 ? 0 : v (NaN passes),
  * backward y > 0 ? dy : 0 (NaN y gives 0). The reference is also checked against the Relu layer itself.
  */
 class ReluKernelsTest {

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * GEMM throughput on AlexNet-sized shapes (a main, not a test: timings on shared CI machines are noise).
  * Run after {@code mvn test-compile} with
- * {@code java -cp target/classes:target/test-classes org.alexnetcuda.engine.cpu.GemmBench [reps]}.
+ * {@code java -cp target/classes:target/test-classes org.alexnetcuda.math.GemmBench [reps]}.
  * Shapes are m x k x n: conv forward (O x CKK x HW) and the fc6 forward (batch x 9216 x 4096).
  */
 public final class GemmBench {

@@ -19,7 +19,7 @@ import org.alexnetcuda.device.Device;
 /**
  * A device simulated on the CPU: the whole narrow device API (memory, streams, events, graphs, cuBLAS, cuDNN),
  * so that the GPU engine's training path runs in CI without a GPU. Results are the CPU engine's (the math is its
- * layers'), errors are the status names the real libraries would report, and the simulator is stricter than a GPU
+ * layers', from org.alexnetcuda.math), errors are the status names the real libraries would report, and the simulator is stricter than a GPU
  * where that catches engine bugs early: every access is range-checked against its allocation, freed memory stays
  * detectable, fresh memory and used workspaces read as NaN, and capture refuses anything a step must not do
  * (including the first launch of a module's kernel, which loads the module on a GPU).

@@ -4,8 +4,8 @@ import org.alexnetcuda.math.DropoutMath;
 import org.alexnetcuda.tensor.StorageFormat;
 
 /**
- * native-kernels/dropout.cu in Java, with the CPU engine's definition of dropout ({@link Dropout#philoxKeep},
- * {@link Dropout#scale}, {@link Dropout#masked}):
+ * native-kernels/dropout.cu in Java, with the CPU engine's definition of dropout ({@link DropoutMath#philoxKeep},
+ * {@link DropoutMath#scale}, {@link DropoutMath#masked}):
  * <pre>
  *   dropout_forward (float* y, const float* x, int n, float p, u64 key, const u64* step)    y = keep ? x * scale : 0
  *   dropout_backward(float* dx, const float* dy, int n, float p, u64 key, const u64* step)  dx = keep ? dy * scale : 0

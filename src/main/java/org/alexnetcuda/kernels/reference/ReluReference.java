@@ -4,8 +4,8 @@ import org.alexnetcuda.math.ReluMath;
 import org.alexnetcuda.tensor.StorageFormat;
 
 /**
- * native-kernels/activation.cu in Java, element by element with the CPU engine's {@link Relu#value} and
- * {@link Relu#gradient}:
+ * native-kernels/activation.cu in Java, element by element with the CPU engine's {@link ReluMath#value} and
+ * {@link ReluMath#gradient}:
  * <pre>
  *   relu_forward (float* y, const float* x, int n)                    y[i] = x[i] <= 0 ? 0 : x[i]
  *   relu_backward(float* dx, const float* dy, const float* y, int n)   dx[i] = y[i] > 0 ? dy[i] : 0
