@@ -130,7 +130,7 @@ class BadInputTest {
         String c = ckpt.toString();
         return List.of(
                 new Case("resume: nothing there", 2, "nope: no such file or folder", "train", "--resume", t("nope")),
-                new Case("resume: a folder without checkpoints", 2, "holds no complete checkpoint", "train", "--resume", t("empty")),
+                new Case("resume: a folder without checkpoints", 2, "holds neither a checkpoint nor a run configuration", "train", "--resume", t("empty")),
                 new Case("resume: a file that is not a checkpoint", 2, "not a checkpoint", "train", "--resume", t("afile")),
                 new Case("resume: truncated weights", 2, "model.safetensors: truncated", "train", "--resume", t("truncated")),
                 new Case("resume: a flipped bit", 2, "optimizer.safetensors: corrupt (CRC-32C", "train", "--resume", t("flipped")),
