@@ -23,10 +23,11 @@ public final class RunDirectory implements AutoCloseable {
     /** A new run folder is assembled as a hidden sibling {@code .<name>.creating-*}, then renamed to its name. */
     private static final String CREATING = ".creating-";
     /**
-     * Tests only: milliseconds to wait after a new folder's configuration is written and before the folder is renamed
-     * into place, so that a test can kill the process at that moment every time rather than by luck.
+     * Tests only: milliseconds to wait, holding the lock, right after a run's configuration is written (in a new
+     * folder: before it is renamed into place), so that a test can kill the process at that moment every time rather
+     * than by luck, or find the folder held by a live process.
      */
-    public static final String PAUSE_BEFORE_RENAME_PROPERTY = "alexnetcuda.test.pauseBeforeRunFolderRenameMs";
+    public static final String PAUSE_PROPERTY = "alexnetcuda.test.pauseAfterRunConfigMs";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss");
 
     private final Path path;
@@ -111,6 +112,7 @@ public final class RunDirectory implements AutoCloseable {
             throw new CheckpointWriteException("cannot write " + dir.resolve(RunConfigFile.FILE) + ": "
                     + CheckpointStore.describe(e), e);
         }
+        pauseForTests(dir);
         return opened;
     }
 
@@ -135,7 +137,7 @@ public final class RunDirectory implements AutoCloseable {
                         + CheckpointStore.describe(e), e);
             }
             AtomicFiles.makeReadable(tmp); // temp folders are created private; a run folder is not
-            pauseForTests();
+            pauseForTests(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
@@ -179,9 +181,11 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    private static void pauseForTests() {
-        long ms = Long.getLong(PAUSE_BEFORE_RENAME_PROPERTY, 0);
+    private static void pauseForTests(Path written) {
+        long ms = Long.getLong(PAUSE_PROPERTY, 0);
         if (ms > 0) {
+            System.err.println("test pause: " + ms + " ms after writing " + written.resolve(RunConfigFile.FILE));
+            System.err.flush();
             try {
                 Thread.sleep(ms);
             } catch (InterruptedException e) {
