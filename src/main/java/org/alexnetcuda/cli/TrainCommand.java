@@ -95,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--resume", paramLabel = "DIR|FILE",
-            description = "Continue a run: a run folder (its newest checkpoint), a checkpoint folder or a file in one.")
+            description = "Continue a run: a run folder (its newest checkpoint; with none yet, the run starts again from its config.json), a checkpoint folder or a file in one.")
     Path resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
