@@ -8,8 +8,9 @@
 //
 // Execution model. Blocks are independent in CUDA, so they are handed out to a few worker OS threads
 // (at most one per core) and each worker runs whole blocks one at a time. __shared__ becomes
-// `static thread_local`: one copy per worker, reused by the blocks that worker runs in turn, shared by
-// the threads of the block it is running, exactly the visibility CUDA gives.
+// `static thread_local`: one copy per worker, reused by the blocks that worker runs in turn (poisoned
+// before each, check 1 below), shared by the threads of the block it is running, exactly the visibility
+// CUDA gives.
 //
 // Threads of a block:
 //   - launch(): each CUDA thread is a coroutine (ucontext) on its worker's OS thread. A round-robin

@@ -19,6 +19,8 @@
 //                                         Infinity, NaN
 //   Exit status: 0 done; 2 bad usage or arguments (message on stderr); 3 I/O error; a kernel that traps
 //   (KERNEL_REQUIRE) or misuses barriers aborts with a message (SIGABRT).
+//   Environment: CUDA_HOST_SHIM_SEED (block order) and CUDA_HOST_SHIM_THREADS (workers); see
+//   cuda_host_shim.h. Abort messages end with the values that reproduce them.
 //
 // The argument types are checked against the kernel's C++ signature, which the template below reads
 // from the kernel itself, so the runner cannot drift from the sources; KernelSignatureTest checks that
