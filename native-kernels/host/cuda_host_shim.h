@@ -81,8 +81,9 @@
 // __shared__ variable of every kernel (only one kernel runs on a worker at a time, so poisoning all of it
 // at a block start is correct). check_shared_section() verifies this at the first launch and aborts if a
 // toolchain lays it out otherwise.
-//   `used` stops GCC from treating a __shared__ variable as never written (it would fold reads of it to 0,
-//   bypassing the poison): the section is written behind the compiler's back.
+//   `used` is defensive: the section is written behind the compiler's back, so GCC must not assume it
+//   sees every access to a __shared__ variable (for a variable it proves never written it could fold
+//   reads to 0, bypassing the poison; GCC 12 at -O2/-O3/LTO does not, `used` rules it out).
 // Limits: `extern __shared__` (dynamic shared memory) does not compile here (`extern` and `static`
 // conflict); no kernel uses it. A __shared__ variable in an inline or template function with external
 // linkage is a COMDAT and conflicts with the section ("section type conflict"): declare shared arrays in
@@ -406,6 +407,7 @@ inline void run_grid(dim3 grid, dim3 block, bool barriers, const std::function<v
     const BlockOrder order(blocks, schedule.seed);
     std::atomic<unsigned long long> next{0};
     auto worker = [&]() {
+        check_shared_section();  // per worker too: the section must be this thread's copy
         gridDim = grid;
         blockDim = block;
         BlockScheduler scheduler;

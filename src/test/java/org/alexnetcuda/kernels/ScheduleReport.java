@@ -41,6 +41,7 @@ public final class ScheduleReport implements BeforeEachCallback, TestWatcher {
         for (HostKernelLauncher.Launch l : launches) {
             b.append("\n  ").append(l);
         }
+        b.append("\n(-Dkernels.shim.seed=S -Dkernels.shim.threads=K runs every launch under one schedule)");
         System.out.println(b);
         launches.clear();
     }
