@@ -40,16 +40,21 @@ final class HostKernelLauncher implements KernelLauncher {
                     Integer.toString(threads));
         }
 
-        /** The schedule a launch gets: the system properties where set, else one derived from the launch. */
+        /** The schedule a launch gets: the system properties where set, else {@link #derive}'s. */
         static Schedule forLaunch(Kernel kernel, int gridX, int blockX, Object... args) {
+            Schedule d = derive(kernel, gridX, blockX, args);
+            return new Schedule(Long.getLong("kernels.shim.seed", d.seed),
+                    Integer.getInteger("kernels.shim.threads", d.threads));
+        }
+
+        /** A function of the launch: a nonzero seed (never index order) and 1 to 4 workers. */
+        static Schedule derive(Kernel kernel, int gridX, int blockX, Object... args) {
             long h = mix(kernel.name().hashCode() * 0x9e3779b97f4a7c15L + gridX);
             h = mix(h + blockX);
             for (Object a : args) {
                 h = mix(h + (a instanceof HostBuffer b ? b.raw().length : String.valueOf(a).hashCode()));
             }
-            long seed = Long.getLong("kernels.shim.seed", 1 + (h >>> 33));
-            int threads = Integer.getInteger("kernels.shim.threads", 1 + (int) ((h >>> 8) & 3));
-            return new Schedule(seed, threads);
+            return new Schedule(1 + (h >>> 33), 1 + (int) ((h >>> 8) & 3));
         }
 
         private static long mix(long z) {

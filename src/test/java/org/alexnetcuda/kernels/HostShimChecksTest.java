@@ -225,9 +225,9 @@ class HostShimChecksTest {
         Set<Long> seeds = new HashSet<>();
         Set<Integer> threads = new HashSet<>();
         for (int n = 1; n <= 40; n++) {
-            HostKernelLauncher.Schedule s = HostKernelLauncher.Schedule.forLaunch(ReluKernels.FORWARD, n, 256,
+            HostKernelLauncher.Schedule s = HostKernelLauncher.Schedule.derive(ReluKernels.FORWARD, n, 256,
                     HostBuffer.zeros(4 * n), HostBuffer.zeros(4 * n), n);
-            assertEquals(s, HostKernelLauncher.Schedule.forLaunch(ReluKernels.FORWARD, n, 256,
+            assertEquals(s, HostKernelLauncher.Schedule.derive(ReluKernels.FORWARD, n, 256,
                     HostBuffer.zeros(4 * n), HostBuffer.zeros(4 * n), n), "deterministic");
             seeds.add(s.seed());
             threads.add(s.threads());
