@@ -14,6 +14,7 @@ import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.StorageFormat;
 import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs org.alexnetcuda.math.ReluMath's element functions), bit for bit: forward v <= 0 ? 0 : v (NaN passes),
  * backward y > 0 ? dy : 0 (NaN y gives 0). The reference is also checked against the Relu layer itself.
  */
+@ExtendWith(ScheduleReport.class)
 class ReluKernelsTest {
 
     static float[] randomWithSpecials(long seed, int n) {

@@ -13,6 +13,7 @@ import org.alexnetcuda.math.SoftmaxCrossEntropy;
 import org.alexnetcuda.tensor.Shape;
 import org.alexnetcuda.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * float ulp (almost always exactly); predictions and counts exactly. The reference is also checked against
  * SoftmaxCrossEntropy.compute itself.
  */
+@ExtendWith(ScheduleReport.class)
 class SoftmaxCrossEntropyKernelsTest {
 
     /** What softmax_xent_forward_backward wrote; grad is null in the evaluation form. */
