@@ -25,7 +25,7 @@
 # On the GPU machine, from the repository root, with carry [".device", "target/gpu-suite"]:
 #     . .device/env.sh; OUT=$OUT bash scripts/gpu-first-contact.sh
 # Before sending, on the development machine: bash scripts/gpu-carry-check.sh (what travels fits in 64 MiB).
-# Rehearsal without a GPU (CI runs it, see GpuFirstContactRehearsalTest): DEVICE=sim runs every step on the CPU
+# Rehearsal without a GPU (CI runs it, see FirstContactRehearsalTest): DEVICE=sim runs every step on the CPU
 # simulator at a small size (PyTorch on the CPU, or skipped without torch; no compute-sanitizer, no ncu), so that GPU
 # minutes are never spent on a script bug. Nothing a rehearsal writes is a GPU result.
 #

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which keeps the rehearsal short and shows that a missing PyTorch costs its runs, not the command; the side-by-side
  * script itself is rehearsed with PyTorch by SideBySideScriptTest.
  */
-class GpuFirstContactRehearsalTest {
+class FirstContactRehearsalTest {
     private static final List<String> FIRST = List.of("00-host", "01-device", "02-suite", "03-epoch-fp32",
             "04-epoch-tf32", "05-ten-epochs", "06-side-by-side", "07-sanitizer-memcheck", "07-sanitizer-racecheck",
             "07-sanitizer-synccheck", "07-sanitizer-initcheck");
