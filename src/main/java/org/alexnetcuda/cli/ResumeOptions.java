@@ -5,8 +5,9 @@ import org.alexnetcuda.train.RunConfig;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The configuration of a resumed run: the checkpoint's, with the options given on the command line applied where
- * they may change and refused where they may not.
+ * The configuration of a resumed run: the checkpoint's (or, for a run stopped before its first checkpoint, the one
+ * recorded in its config.json), with the options given on the command line applied where they may change and refused
+ * where they may not.
  *
  * <ul>
  * <li>fixed (they define the network, the data or the random streams; a change would not continue the same run):

@@ -24,7 +24,9 @@ import org.alexnetcuda.train.CheckpointStore;
 import org.alexnetcuda.train.DatasetFingerprint;
 import org.alexnetcuda.train.MetricsChart;
 import org.alexnetcuda.train.MetricsLog;
+import org.alexnetcuda.train.ResumeSource;
 import org.alexnetcuda.train.RunConfig;
+import org.alexnetcuda.train.RunConfigFile;
 import org.alexnetcuda.train.RunDirectory;
 import org.alexnetcuda.train.RunReport;
 import org.alexnetcuda.train.StopSignal;
@@ -93,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--resume", paramLabel = "DIR|FILE",
-            description = "Continue a run: a run folder (its newest checkpoint), a checkpoint folder or a file in one.")
+            description = "Continue a run: a run folder (its newest checkpoint; with none yet, the run starts again from its config.json), a checkpoint folder or a file in one.")
     Path resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
@@ -120,15 +122,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream log = json ? System.err : System.out;
+        ResumeSource from = null;
         CheckpointStore.Found found = null;
         RunConfig config;
         if (resume != null) {
             if (initFrom != null) {
                 throw new IllegalArgumentException("--resume and --init-from cannot be combined (a resumed run continues from its checkpoint's weights)");
             }
-            found = CheckpointStore.load(resume);
-            config = new ResumeOptions(this, spec.commandLine().getParseResult()).merge(found.checkpoint().state().config());
-            requireEpochs(found.checkpoint().state().position(), config.training().epochs());
+            from = ResumeSource.find(resume);
+            found = from.checkpoint();
+            config = new ResumeOptions(this, spec.commandLine().getParseResult()).merge(from.config());
+            if (found != null) {
+                requireEpochs(found.checkpoint().state().position(), config.training().epochs());
+            }
         } else {
             config = freshConfig(null);
         }
@@ -136,32 +142,40 @@ public final class TrainCommand implements Callable<Integer> {
         PrecisionOption.check(config.precision(), DeviceChoice.valueOf(config.device()));
         profile.check(DeviceChoice.valueOf(config.device()));
         DeviceChoice.valueOf(config.device()).require();
-        Path dir = runFolder(found);
+        Path dir = runFolder(from);
         if (saveWeights != null) {
             Main.checkWritable(saveWeights);
         }
 
         Cifar10Reader.Splits splits = loadData(config, log);
         DatasetFingerprint fp = DatasetFingerprint.of(splits.train(), splits.test());
-        if (found != null) {
+        if (from != null) {
             String diff = config.data().fingerprint().difference(fp);
             if (diff != null) {
-                throw new CheckpointException(found.dir() + ": the data differs from the run's: " + diff);
+                throw new CheckpointException(from.source() + ": the data differs from the run's: " + diff);
             }
         } else {
             config = freshConfig(fp);
         }
 
         ParameterStore initial = net.newParameterStore();
+        RunConfigFile.InitialWeights initialFile = null;
         if (found != null) {
             initial = found.checkpoint().weights();
+        } else if (from != null && from.recorded().initFrom() != null) {
+            Safetensors.load(from.recorded().requireInitialWeights(from.runDir()), initial);
+            initialFile = from.recorded().initFrom();
         } else if (initFrom != null) {
             Safetensors.load(initFrom, initial);
+            initialFile = RunConfigFile.InitialWeights.of(initFrom);
         } else {
             XavierInit.initialize(net, initial, config.training().seed());
         }
 
-        try (RunDirectory run = RunDirectory.open(dir);
+        // A run that starts at the beginning (new, or resumed before its first checkpoint) records its configuration
+        // as its folder is created; one resumed from a checkpoint has it in the checkpoint.
+        try (RunDirectory run = found != null ? RunDirectory.open(dir)
+                : RunDirectory.create(dir, new RunConfigFile(config, initialFile));
              Engine engine = Engines.create(DeviceChoice.valueOf(config.device()), config.engineConfig(), net, initial,
                      splits.train(), splits.test(), config.training().batchSize(), !graphs.noGraph, profile.nvtx,
                      profile.window())) {
@@ -169,6 +183,9 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainingRun training = new TrainingRun(engine, config, run, stop, log, false, "alexnet-cuda " + Main.version());
                 if (found != null) {
                     training.resume(found.checkpoint(), found.dir());
+                } else if (from != null) {
+                    log.println("resuming " + resume + ": no checkpoint yet, so the run starts from the beginning with the "
+                            + "options recorded in " + from.source());
                 }
                 RunReport.printStart(log, config, net, engine.description(), dir, training.start(), engine.step(),
                         found == null ? null : found.dir());
@@ -242,8 +259,8 @@ public final class TrainCommand implements Callable<Integer> {
      * The run folder: --run-dir, else (resuming) the checkpoint's own run folder, else a new runs/&lt;date-time&gt;.
      * A new run refuses a folder that already holds checkpoints: it would mix two runs and prune the other's.
      */
-    private Path runFolder(CheckpointStore.Found found) {
-        Path own = found == null ? null : CheckpointStore.runDirOf(found.dir());
+    private Path runFolder(ResumeSource from) {
+        Path own = from == null || from.runDir() == null ? null : from.runDir().toAbsolutePath().normalize();
         Path dir = runDir != null ? runDir : own != null ? own : RunDirectory.defaultPath(Path.of("runs"), LocalDateTime.now());
         RunDirectory.checkWritable(dir);
         boolean same = own != null && own.equals(dir.toAbsolutePath().normalize());

@@ -26,6 +26,7 @@ import org.alexnetcuda.data.SyntheticCifar;
 import org.alexnetcuda.train.AtomicFiles;
 import org.alexnetcuda.train.CheckpointFiles;
 import org.alexnetcuda.train.CheckpointStore;
+import org.alexnetcuda.train.RunConfigFile;
 import org.alexnetcuda.train.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -74,6 +75,14 @@ class BadInputTest {
             rewriteManifest(d);
         });
         Files.copy(weights, tmp.resolve("weights.safetensors"));
+        // Runs stopped before their first checkpoint: a damaged configuration; one started from weights changed since.
+        Files.writeString(Files.createDirectories(tmp.resolve("badconfig")).resolve(RunConfigFile.FILE), "{\"version\": 1, \"config\": {");
+        JsonObject started = JsonParser.parseString(Files.readString(run.resolve(RunConfigFile.FILE))).getAsJsonObject();
+        JsonObject from = new JsonObject();
+        from.addProperty("file", tmp.resolve("weights.safetensors").toAbsolutePath().toString());
+        from.addProperty("crc32c", "00000000");
+        started.add("init_from", from);
+        Files.writeString(Files.createDirectories(tmp.resolve("otherweights")).resolve(RunConfigFile.FILE), started.toString());
         Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(tmp.resolve("afile"), "a file where a folder is expected");
         Files.writeString(tmp.resolve("notimage.png"), "text, not a PNG");
@@ -130,7 +139,11 @@ class BadInputTest {
         String c = ckpt.toString();
         return List.of(
                 new Case("resume: nothing there", 2, "nope: no such file or folder", "train", "--resume", t("nope")),
-                new Case("resume: a folder without checkpoints", 2, "holds no complete checkpoint", "train", "--resume", t("empty")),
+                new Case("resume: a folder without checkpoints", 2, "holds neither a checkpoint nor a run configuration", "train", "--resume", t("empty")),
+                new Case("resume: a damaged run configuration", 2, "config.json: corrupt (malformed JSON",
+                        "train", "--resume", t("badconfig")),
+                new Case("resume: initial weights changed since the start", 2, "which have changed since (CRC-32C",
+                        "train", "--resume", t("otherweights")),
                 new Case("resume: a file that is not a checkpoint", 2, "not a checkpoint", "train", "--resume", t("afile")),
                 new Case("resume: truncated weights", 2, "model.safetensors: truncated", "train", "--resume", t("truncated")),
                 new Case("resume: a flipped bit", 2, "optimizer.safetensors: corrupt (CRC-32C", "train", "--resume", t("flipped")),

@@ -51,11 +51,12 @@ class InterruptionTest {
         assertEquals(0, r.code(), r.err());
     }
 
-    /** Starts the CLI in a new JVM; its stdout and stderr go to log. */
-    private static Process start(Path log, List<String> prefix, String... args) throws IOException {
+    /** Starts the CLI in a new JVM, after prefix and with these JVM options; its stdout and stderr go to log. */
+    static Process start(Path log, List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:-UsePerfData"); // no hsperfdata file: the disk-full case limits every file the JVM writes
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
@@ -63,12 +64,16 @@ class InterruptionTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static Process start(Path log, String... args) throws IOException {
+    private static Process start(Path log, List<String> prefix, String... args) throws IOException {
+        return start(log, prefix, List.of(), args);
+    }
+
+    static Process start(Path log, String... args) throws IOException {
         return start(log, List.of(), args);
     }
 
     /** Waits until the child has printed the line that follows the installation of its signal handlers. */
-    private static void awaitTrainingStarted(Process p, Path log) throws Exception {
+    static void awaitTrainingStarted(Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         while (!Files.readString(log).contains("training started")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -78,7 +83,7 @@ class InterruptionTest {
         }
     }
 
-    private static int exitCode(Process p, Path log) throws Exception {
+    static int exitCode(Process p, Path log) throws Exception {
         if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("the child did not finish:\n" + Files.readString(log));
@@ -86,8 +91,12 @@ class InterruptionTest {
         return p.exitValue();
     }
 
-    /** The final checkpoints' weights and Adam moments, and every epoch's metrics, are those of the reference. */
     private static void assertSameAsReference(Path run) throws IOException {
+        assertSameRun(reference, run);
+    }
+
+    /** The final checkpoints' weights and Adam moments, and every epoch's metrics, are those of the reference. */
+    static void assertSameRun(Path reference, Path run) throws IOException {
         Path a = new CheckpointStore(reference).latest();
         Path b = new CheckpointStore(run).latest();
         assertEquals(a.getFileName(), b.getFileName());

@@ -104,10 +104,14 @@ class AdamTest {
                 GradientCheck.assertClose("params, " + what, GradientCheck.toDouble(s.values), p, 1e-6);
                 // Moments element by element, relative to the moments of |grad| + |wd p|: g = grad + wd p can
                 // cancel, and then its float rounding (~6e-8 of |grad| + |wd p|) is large relative to g itself.
+                // Bound: per step at most ~5 roundings of u = 6e-8 reach an element (g; wd p through the float
+                // parameter, itself rounded every step; the square; the two products and the fused add), so after 8
+                // steps 40 u = 2.4e-6 in the worst element; the former 1e-6 was exceeded (1.1e-6 with seed
+                // -8615590486559506416, v at step 3 with weight decay 0.1).
                 for (int i = 0; i < p.length; i++) {
                     double errM = Math.abs(adam.m()[i] - ref.m[i]) / ref.mScale[i];
                     double errV = Math.abs(adam.v()[i] - ref.v[i]) / ref.vScale[i];
-                    if (!(errM < 1e-6 && errV < 1e-6)) {
+                    if (!(errM < 4e-6 && errV < 4e-6)) {
                         fail("m/v[" + i + "] relative errors " + errM + ", " + errV + ", " + what);
                     }
                 }
