@@ -103,6 +103,27 @@ class DocsLinksTest {
         assertEquals("cuda-12-and-cuda-13", slug("CUDA 12 and CUDA 13"));
     }
 
+    /** The architecture page's table of packages keeps up with the code: every package is named there. */
+    @Test
+    void architectureNamesEveryPackage() throws IOException {
+        Path root = Path.of("src/main/java/org/alexnetcuda");
+        String page = Files.readString(Path.of("docs/architecture.md"));
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.equals(root)).toList()) {
+                boolean hasCode;
+                try (Stream<Path> files = Files.list(dir)) {
+                    hasCode = files.anyMatch(f -> f.toString().endsWith(".java"));
+                }
+                String name = root.relativize(dir).toString().replace('\\', '/');
+                if (hasCode && !page.contains("`" + name + "`")) {
+                    missing.add(name);
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "packages docs/architecture.md does not name (as `pkg/sub`): " + missing);
+    }
+
     @Test
     void everyRelativeLinkResolves() throws IOException {
         List<String> broken = new ArrayList<>();
