@@ -96,8 +96,14 @@ def table(out, p, java, torch, variant=None):
                    "GFLOP per image per step.")
         algos = java.get("conv_algorithms") or {}
         if algos:
-            out.append("cuDNN algorithms (forward / backward data / backward filter): " + "; ".join(
-                f"{k} {v['forward']} / {v['backward_data'] or 'none'} / {v['backward_filter']}" for k, v in algos.items()) + ".")
+            out.append("cuDNN algorithms (forward / backward data / backward filter, the math type they run in): "
+                       + "; ".join(f"{k} {v['forward']} / {v['backward_data'] or 'none'} / {v['backward_filter']} "
+                                   f"({v.get('descriptor_math', '?')})" for k, v in algos.items()) + ".")
+            timed_apart = [f"{k}: {', '.join(v['math_mismatches'])}" for k, v in algos.items()
+                           if v.get("math_mismatches")]
+            if timed_apart:
+                out.append("**Not what was timed**: cuDNN timed these passes in another math type than they run in: "
+                           + "; ".join(timed_apart) + ".")
         g = java.get("largest_gap")
         if g:
             out.append(f"Largest gap to the FLOP floor: **{g['layer']} {g['pass']}**, {g['measured_ms']:.3f} ms "
