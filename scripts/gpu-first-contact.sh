@@ -19,6 +19,8 @@
 #     11-compiled-32bit      PyTorch's torch.compile variant in fp32 and tf32 (its compilation takes minutes)
 #     12-precision           training accuracy by precision on the synthetic set
 #     13-ncu                 Nsight Compute on one eager training step (try, record)
+#   nsys (where Nsight Systems works; it does not on the team's GPU machine):
+#     20-nsys                timelines of 5 eager profiled steps in fp32 and tf32, NVTX per layer, with summaries
 #
 # On the GPU machine, from the repository root, with carry [".device", "target/gpu-suite"]:
 #     . .device/env.sh; OUT=$OUT bash scripts/gpu-first-contact.sh
@@ -165,6 +167,23 @@ step_ncu() {
     return $rc
 }
 
+step_nsys() {
+    if ! command -v nsys >/dev/null 2>&1; then echo "nsys: not found"; return 0; fi
+    mkdir -p "$OUT/nsys"
+    local p rep r
+    for p in fp32 tf32; do
+        rep="$OUT/nsys/bench-$p"
+        nsys profile -t cuda,nvtx,cudnn,cublas --capture-range=cudaProfilerApi --capture-range-end=stop \
+            --sample=none --cpuctxsw=none -f true -o "$rep" \
+            "${alexnet[@]}" bench --device gpu --precision "$p" --warmup 10 --steps 20 --profile-steps 5
+        echo "nsys $p: exit $?"
+        # Report names changed across nsys versions; whichever exists is written.
+        for r in nvtx_gpu_proj_sum nvtx_sum cuda_gpu_kern_sum cuda_api_sum cuda_gpu_mem_time_sum; do
+            nsys stats -r "$r" -f csv -o "$rep" "$rep.nsys-rep" >/dev/null 2>&1 && echo "  wrote ${rep}_$r.csv"
+        done
+    done
+}
+
 # An internal entry: a step run as its own process, so that timeout can stop it and everything it started.
 if [ "${1:-}" = --step ]; then
     shift
@@ -225,7 +244,10 @@ case $PART in
         section 12-precision 150 step_precision
         section 13-ncu 120 step_ncu
         ;;
-    *) echo "gpu-first-contact: the part is first or second (got '$PART')" >&2; exit 2 ;;
+    nsys)
+        section 20-nsys 300 step_nsys
+        ;;
+    *) echo "gpu-first-contact: the part is first, second or nsys (got '$PART')" >&2; exit 2 ;;
 esac
 echo "=== done in $(($(date +%s) - start)) s; summary:"
 cat "$OUT/summary.txt"
