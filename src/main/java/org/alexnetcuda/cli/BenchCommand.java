@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ProfileOptions profile;
 
-    @Option(names = "--json", description = "Print the result as one JSON object (fields: README, Performance).")
+    @Option(names = "--json", description = "Print the result as one JSON object (fields: docs/performance.md).")
     boolean json;
 
     @Override

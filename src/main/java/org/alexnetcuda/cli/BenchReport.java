@@ -18,7 +18,7 @@ import org.alexnetcuda.train.FlopFloor;
 
 /**
  * bench's output: the table for people and the JSON object for scripts. The JSON's fields are documented in the
- * README (Performance) and only ever added to: bench/side-by-side.sh and older reports read them. Every field is
+ * manual (docs/performance.md) and only ever added to: bench/side-by-side.sh and older reports read them. Every field is
  * always present; those that do not apply (memory and library versions on the CPU engine) are null.
  */
 final class BenchReport {

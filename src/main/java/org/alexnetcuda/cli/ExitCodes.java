@@ -1,6 +1,6 @@
 package org.alexnetcuda.cli;
 
-/** Exit codes of every command, documented in --help and the README. */
+/** Exit codes of every command, documented in --help and docs/commands.md. */
 public final class ExitCodes {
     public static final int OK = 0;
     /** A run that failed: diverged training, an I/O error, an internal error. */

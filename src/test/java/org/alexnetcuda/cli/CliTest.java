@@ -139,7 +139,7 @@ class CliTest {
         assertEquals("tf32", JsonParser.parseString(sim.out().strip()).getAsJsonObject().get("precision").getAsString());
     }
 
-    /** The fields scripts read (bench/side-by-side.sh, the README's list): all present, also where null. */
+    /** The fields scripts read (bench/side-by-side.sh, docs/performance.md's list): all present, also where null. */
     @Test
     void benchJsonHasEveryDocumentedField() {
         Run sim = run("bench", "--device", "sim", "--input-size", "67", "--batch-size", "2", "--warmup", "0",
