@@ -192,6 +192,9 @@ public final class TrainCommand implements Callable<Integer> {
                 if (engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && profile.requested()) {
                     log.println("  profiling: " + c.profiling());
                 }
+                if (engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && !c.fp32Fallback().isEmpty()) {
+                    log.println("  cuDNN fallback: " + c.fp32Fallback().describe());
+                }
                 if (found != null && config.lr() != found.checkpoint().state().config().lr()) {
                     log.println("  learning rate overridden: " + found.checkpoint().state().config().lr() + " -> " + config.lr());
                 }
