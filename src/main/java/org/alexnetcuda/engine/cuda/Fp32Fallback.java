@@ -63,9 +63,12 @@ public final class Fp32Fallback {
         return refused.isEmpty() ? NONE : new Fp32Fallback(refused);
     }
 
-    /** Whether a layer calls cuDNN (our kernels and cuBLAS take every format the engine uses). */
+    /**
+     * Whether a layer calls cuDNN: convolutions, LRN, pooling, and the fully connected layers' bias (cudnnAddTensor).
+     * Our kernels and cuBLAS's GEMMs take every format the engine uses.
+     */
     static boolean callsCudnn(CudaLayer l) {
-        return l instanceof Conv2d || l instanceof LrnLayer || l instanceof MaxPool;
+        return l instanceof Conv2d || l instanceof LrnLayer || l instanceof MaxPool || l instanceof Linear;
     }
 
     /** cuDNN's name of a 16-bit storage format's data type, as in CUDNN_DATA_BFLOAT16. */
