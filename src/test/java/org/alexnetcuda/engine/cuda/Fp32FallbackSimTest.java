@@ -186,6 +186,41 @@ class Fp32FallbackSimTest {
         assertEquals(expected, fallback);
     }
 
+    /**
+     * The simulator computes a 16-bit LRN or pooling call in FP32 on the widened inputs and rounds the result once,
+     * which is what the fallback does with our casts: so on it the fallback reproduces the 16-bit layers bit for
+     * bit (activations, gradients and weights after Adam), which checks its buffers, casts and formats exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FP16", "BF16"})
+    void lrnAndPoolingInFp32EqualThe16BitLayersOnTheSimulator(Precision p) {
+        Cifar10Reader.Splits data = Cifar10Reader.read(SYNTH, 32, 16);
+        float[][] plain = twoSteps(new SimDevice(), p, data);
+        for (String[] calls : List.of(LRN, POOLING)) {
+            float[][] fallback = twoSteps(refusing(NOT_SUPPORTED, calls), p, data);
+            for (int i = 0; i < plain.length; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(plain[i], fallback[i], calls[0] + ", array " + i);
+            }
+        }
+    }
+
+    /** Every layer's output and the gradients after the second of two steps, and the FP32 weights after them. */
+    private static float[][] twoSteps(SimDevice dev, Precision p, Cifar10Reader.Splits data) {
+        try (dev; CudaEngine e = engine(dev, p, data, true)) {
+            e.trainStep(null, 0, 16);
+            e.trainStep(null, 16, 16);
+            float[][] out = new float[SPEC.layers().size() + 2][];
+            ParameterStore after = SPEC.newParameterStore();
+            e.readParameters(after);
+            out[0] = after.values;
+            out[1] = e.readGradients();
+            for (int i = 0; i < SPEC.layers().size(); i++) {
+                out[i + 2] = e.readActivation(i, 16);
+            }
+            return out;
+        }
+    }
+
     private static Map<String, Long> stepCalls(SimDevice dev, CudaEngine e) {
         e.trainStep(null, 0, 16);
         e.totals();
