@@ -57,7 +57,8 @@ public final class Benchmark {
      * @param flops     each layer's FLOPs per image, as the engine computes them
      * @param profiling what profiling did, one line ("off" when none)
      * @param convolutions the cuDNN algorithms each convolution ran (empty for the CPU engine)
-     * @param fp32Fallback the layers run in FP32 because cuDNN refused their 16-bit calls ({@link Fp32Fallback#NONE} if none)
+     * @param fp32Fallback the layers run in FP32 because cuDNN refused their 16-bit calls
+     *                     ({@link Fp32Fallback#NONE} if none)
      */
     public record Result(String engine, boolean simulated, Precision precision, int batchSize, int inputSize, int warmup,
                          int steps, double trainStepMs, double inferenceBatchMs, double forwardGflopPerImage,

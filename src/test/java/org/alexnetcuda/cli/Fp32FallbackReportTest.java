@@ -68,7 +68,8 @@ class Fp32FallbackReportTest {
         BenchReport report = new BenchReport(r, new FlopFloor(r, 100), "test", "simulator", null, true, null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("\ncuDNN fallback: " + LINE + "\n"), bytes.toString());
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("\ncuDNN fallback: " + LINE + "\n"), text);
         JsonObject json = JsonParser.parseString(report.toJson()).getAsJsonObject();
         JsonObject fallback = json.getAsJsonObject("cudnn_fp32_fallback");
         assertEquals(2, fallback.size());
