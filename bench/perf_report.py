@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Writes the markdown report of bench/side-by-side.sh from the folder of its raw outputs.
 
-The folder holds, per run NAME (alexnet-fp32, pytorch-fp32, alexnet-tf32, ...): NAME.cmd (the command line),
+The folder holds, per run NAME (alexnet-fp32, pytorch-fp32-eager, pytorch-fp32-fast, alexnet-tf32, ...): NAME.cmd (the command line),
 NAME.out (stdout: one JSON object), NAME.err (stderr) and NAME.rc (exit code). The report has the host, the
-versions, one table per precision comparing the two programs, alexnet-cuda's per-layer gaps, and every command
-and raw output verbatim, so that the numbers can be checked against what was printed.
+versions, one table per precision comparing alexnet-cuda with the fastest PyTorch variant (each variant's rate
+listed under it), alexnet-cuda's per-layer gaps, and every command and raw output verbatim, so that the numbers can
+be checked against what was printed.
 
   python3 bench/perf_report.py RUNDIR --device gpu --card NAME --smi LINE --java LINE --build LINE \
-      --precisions "fp32 tf32 fp16 bf16" > report.md
+      --precisions "fp32 tf32 fp16 bf16" --variants "eager fast" > report.md
 """
 import argparse
 import datetime
@@ -51,9 +52,20 @@ def get(obj, key):
     return None if obj is None else obj.get(key)
 
 
-def table(out, p, java, torch):
+def fastest(folder, p, variants):
+    """The PyTorch variant with the highest training rate: (its name, its result), or (None, None)."""
+    best = (None, None)
+    for v in variants:
+        r, _ = result(folder, f"pytorch-{p}-{v}")
+        if r and (best[1] is None or r["train_images_per_second"] > best[1]["train_images_per_second"]):
+            best = (v, r)
+    return best
+
+
+def table(out, p, java, torch, variant=None):
     out.append(f"### {p}\n")
-    out.append("| metric | alexnet-cuda | PyTorch | alexnet-cuda / PyTorch |")
+    who = f"PyTorch ({variant}, the fastest variant)" if variant else "PyTorch"
+    out.append(f"| metric | alexnet-cuda | {who} | alexnet-cuda / PyTorch |")
     out.append("|---|---:|---:|---:|")
     for key, label, higher in (("train_images_per_second", "training images/s", True),
                                ("train_step_ms", "training step ms", False),
@@ -84,8 +96,14 @@ def table(out, p, java, torch):
                    "GFLOP per image per step.")
         algos = java.get("conv_algorithms") or {}
         if algos:
-            out.append("cuDNN algorithms (forward / backward data / backward filter): " + "; ".join(
-                f"{k} {v['forward']} / {v['backward_data'] or 'none'} / {v['backward_filter']}" for k, v in algos.items()) + ".")
+            out.append("cuDNN algorithms (forward / backward data / backward filter, the math type they run in): "
+                       + "; ".join(f"{k} {v['forward']} / {v['backward_data'] or 'none'} / {v['backward_filter']} "
+                                   f"({v.get('descriptor_math', '?')})" for k, v in algos.items()) + ".")
+            timed_apart = [f"{k}: {', '.join(v['math_mismatches'])}" for k, v in algos.items()
+                           if v.get("math_mismatches")]
+            if timed_apart:
+                out.append("**Not what was timed**: cuDNN timed these passes in another math type than they run in: "
+                           + "; ".join(timed_apart) + ".")
         g = java.get("largest_gap")
         if g:
             out.append(f"Largest gap to the FLOP floor: **{g['layer']} {g['pass']}**, {g['measured_ms']:.3f} ms "
@@ -119,9 +137,16 @@ def main():
     ap.add_argument("--java", default="")
     ap.add_argument("--build", default="")
     ap.add_argument("--precisions", default="fp32 tf32 fp16 bf16")
+    ap.add_argument("--variants", default="eager fast")
     a = ap.parse_args()
     precisions = a.precisions.split()
-    results = {(prog, p): result(a.folder, f"{prog}-{p}") for prog in ("alexnet", "pytorch") for p in precisions}
+    variants = a.variants.split()
+    results = {("alexnet", p): result(a.folder, f"alexnet-{p}") for p in precisions}
+    best_variant = {}
+    for p in precisions:
+        v, r = fastest(a.folder, p, variants)
+        best_variant[p] = v
+        results[("pytorch", p)] = (r, "0" if r else "?")
 
     out = [f"# alexnet-cuda and PyTorch side by side: {a.card}, "
            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC\n"]
@@ -151,15 +176,20 @@ def main():
     out.append("## Results\n")
     for p in precisions:
         java, jrc = results[("alexnet", p)]
-        torch, trc = results[("pytorch", p)]
+        torch, _ = results[("pytorch", p)]
+        rcs = ", ".join(f"{v} exit {read(a.folder, f'pytorch-{p}-{v}', 'rc').strip() or '?'}" for v in variants)
         if java is None or torch is None:
-            out.append(f"**{p}: incomplete** (alexnet-cuda exit {jrc}, PyTorch exit {trc}; see the raw outputs).\n")
-        table(out, p, java, torch)
+            out.append(f"**{p}: incomplete** (alexnet-cuda exit {jrc}; PyTorch {rcs}; see the raw outputs).\n")
+        table(out, p, java, torch, best_variant[p])
+        rates = []
+        for v in variants:
+            r, rc = result(a.folder, f"pytorch-{p}-{v}")
+            rates.append(f"{v} {num(get(r, 'train_images_per_second'), 2)}" if r else f"{v} failed (exit {rc})")
+        out.append(f"PyTorch variants, training images/s: {'; '.join(rates)}.\n")
         layers(out, p, java)
     out.append("## Commands and raw outputs\n")
     for p in precisions:
-        for prog in ("alexnet", "pytorch"):
-            name = f"{prog}-{p}"
+        for name in [f"alexnet-{p}"] + [f"pytorch-{p}-{v}" for v in variants]:
             out.append(f"### {name} (exit {read(a.folder, name, 'rc').strip() or '?'})\n")
             out.append("```\n$ " + read(a.folder, name, "cmd").strip() + "\n```\n")
             out.append("stdout:\n\n```\n" + read(a.folder, name, "out").strip() + "\n```\n")

@@ -7,7 +7,11 @@
 # On the GPU machine (no JDK or Maven there; the bundle of ../shared/device carries a Java runtime and the jar),
 # from the repository root:
 #     . .device/env.sh && bench/side-by-side.sh
+# PyTorch runs once per variant of bench/pytorch_alexnet.py (VARIANTS, default "eager fast": plain eager, and
+# channels_last with fused Adam; "compiled" adds torch.compile with CUDA graphs, whose compilation takes minutes), and
+# the report compares alexnet-cuda with the fastest of them.
 # Settings, from the environment: STEPS (50), WARMUP (10), BATCH (64), INPUT (227), PRECISIONS ("fp32 tf32 fp16 bf16"),
+# VARIANTS ("eager fast"),
 # OUT_DIR (docs/perf), JAR (ALEXNET_JAR, else target/alexnet-cuda.jar), JAVA (java), PYTHON (python3, with torch),
 # ALEXNET (the whole command that runs alexnet-cuda, instead of "$JAVA -jar $JAR": the tests use the classpath).
 # DEVICE=sim runs alexnet-cuda on the CPU simulator and PyTorch on the CPU: a dry run of this script, marked so.
@@ -21,6 +25,7 @@ WARMUP=${WARMUP:-10}
 BATCH=${BATCH:-64}
 INPUT=${INPUT:-227}
 PRECISIONS=${PRECISIONS:-fp32 tf32 fp16 bf16}
+VARIANTS=${VARIANTS:-eager fast}
 OUT_DIR=${OUT_DIR:-docs/perf}
 JAR=${JAR:-${ALEXNET_JAR:-target/alexnet-cuda.jar}}
 JAVA=${JAVA:-java}
@@ -70,8 +75,10 @@ run() {
 for p in $PRECISIONS; do
     run "alexnet-$p" "${alexnet[@]}" bench --device "$DEVICE" --precision "$p" --batch-size "$BATCH" \
         --input-size "$INPUT" --warmup "$WARMUP" --steps "$STEPS" --json
-    run "pytorch-$p" "$PYTHON" bench/pytorch_alexnet.py --device "$torch_device" --precision "$p" \
-        --batch-size "$BATCH" --input-size "$INPUT" --warmup "$WARMUP" --steps "$STEPS"
+    for v in $VARIANTS; do
+        run "pytorch-$p-$v" "$PYTHON" bench/pytorch_alexnet.py --device "$torch_device" --precision "$p" \
+            --variant "$v" --batch-size "$BATCH" --input-size "$INPUT" --warmup "$WARMUP" --steps "$STEPS"
+    done
 done
 
 build="$("${alexnet[@]}" --version 2>&1 | head -1)"
@@ -84,7 +91,8 @@ while [ -e "$report" ]; do
     n=$((n + 1))
 done
 "$PYTHON" bench/perf_report.py "$work" --device "$DEVICE" --card "$card" --smi "$smi" \
-    --java "$("$JAVA" -version 2>&1 | head -1)" --build "$build" --precisions "$PRECISIONS" > "$report" \
+    --java "$("$JAVA" -version 2>&1 | head -1)" --build "$build" --precisions "$PRECISIONS" \
+    --variants "$VARIANTS" > "$report" \
     || fail "the report could not be written (see above)"
 echo "side-by-side: wrote $report" >&2
 sed -n '/^## Results/,/^## Commands/p' "$report" | sed '$d'

@@ -19,6 +19,8 @@
 //                                         Infinity, NaN
 //   Exit status: 0 done; 2 bad usage or arguments (message on stderr); 3 I/O error; a kernel that traps
 //   (KERNEL_REQUIRE) or misuses barriers aborts with a message (SIGABRT).
+//   Environment: CUDA_HOST_SHIM_SEED (block order) and CUDA_HOST_SHIM_THREADS (workers); see
+//   cuda_host_shim.h. Abort messages end with the values that reproduce them.
 //
 // The argument types are checked against the kernel's C++ signature, which the template below reads
 // from the kernel itself, so the runner cannot drift from the sources; KernelSignatureTest checks that
@@ -40,6 +42,11 @@
 #include "../loss.cu"
 #include "../optimizer.cu"
 #include "../precision.cu"
+#ifdef KERNEL_RUNNER_PLANTED_BUGS
+// Test-only kernels with planted bugs (build/kernel-runner-planted, for HostShimChecksTest); never in the
+// shipped runner, whose `list` must match the PTX.
+#include "test/planted_bugs.cu"
+#endif
 
 namespace {
 
@@ -130,6 +137,7 @@ KernelEntry entry(const char* module, const char* name, bool barriers, void (*ke
     e.kernel = reinterpret_cast<void*>(kernel);
     e.run = [](const KernelEntry& self, dim3 grid, dim3 block, const std::vector<Arg>& args) {
         auto k = reinterpret_cast<void (*)(P...)>(self.kernel);
+        cuda_host_shim::KernelName name(self.name);  // for the shim's failure messages
         invoke(k, self.barriers, grid, block, args, std::index_sequence_for<P...>{});
     };
     return e;
@@ -162,6 +170,13 @@ const std::vector<KernelEntry>& registry() {
         entry("precision", "cast_to_half_scaled", false, cast_to_half_scaled),
         entry("precision", "grads_check_finite", false, grads_check_finite),
         entry("precision", "loss_scale_update", false, loss_scale_update),
+#ifdef KERNEL_RUNNER_PLANTED_BUGS
+        entry("planted", "planted_shared_read_before_write", true, planted_shared_read_before_write),
+        entry("planted", "planted_divergent_barrier_loop", true, planted_divergent_barrier_loop),
+        entry("planted", "planted_divergent_barrier_sites", true, planted_divergent_barrier_sites),
+        entry("planted", "planted_block_chain", false, planted_block_chain),
+        entry("planted", "control_block_sum", true, control_block_sum),
+#endif
     };
     return kernels;
 }

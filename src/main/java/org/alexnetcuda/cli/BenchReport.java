@@ -8,6 +8,8 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 import org.alexnetcuda.device.jcuda.JCudaDevice;
+import org.alexnetcuda.device.ConvAlgorithmNames;
+import org.alexnetcuda.device.Dnn.AlgoPerf;
 import org.alexnetcuda.engine.cuda.ConvChoice;
 import org.alexnetcuda.engine.cuda.Fp32Fallback;
 import org.alexnetcuda.model.MemoryEstimate;
@@ -84,9 +86,14 @@ final class BenchReport {
                     g.layer(), g.pass(), g.measuredMs(), g.floorMs(), g.gapMs());
         }
         for (ConvChoice c : r.convolutions()) {
-            out.printf("%-10s cuDNN forward %s, backward data %s, backward filter %s; workspace %s%n", c.layer(),
-                    c.forwardName(), c.backwardDataName(), c.backwardFilterName(),
-                    MemoryEstimate.mib(c.workspaceBytes()));
+            out.printf("%-10s cuDNN forward %s, backward data %s, backward filter %s; workspace %s; math %s (timed "
+                    + "in %s / %s / %s)%s%n", c.layer(), c.forwardName(), c.backwardDataName(), c.backwardFilterName(),
+                    MemoryEstimate.mib(c.workspaceBytes()), c.descriptorMathName(),
+                    ConvAlgorithmNames.mathType(c.forward().timedMath()),
+                    c.backwardData().runs() ? ConvAlgorithmNames.mathType(c.backwardData().timedMath()) : "-",
+                    ConvAlgorithmNames.mathType(c.backwardFilter().timedMath()),
+                    c.mathMismatches().isEmpty() ? ""
+                            : "; NOT WHAT WAS TIMED: " + String.join(", ", c.mathMismatches()));
         }
         DeviceMemoryUse m = r.memory();
         if (m != null) {
@@ -157,12 +164,17 @@ final class BenchReport {
         for (ConvChoice c : r.convolutions()) {
             JsonObject a = new JsonObject();
             a.addProperty("forward", c.forwardName());
-            if (c.backwardData() == ConvChoice.NONE) {
+            if (!c.backwardData().runs()) {
                 a.add("backward_data", JsonNull.INSTANCE);  // the first layer has no input gradient
             } else {
                 a.addProperty("backward_data", c.backwardDataName());
             }
             a.addProperty("backward_filter", c.backwardFilterName());
+            a.addProperty("descriptor_math", c.descriptorMathName());
+            a.add("timed_math", timedMath(c));
+            JsonArray mismatches = new JsonArray();
+            c.mathMismatches().forEach(mismatches::add);
+            a.add("math_mismatches", mismatches);
             a.addProperty("workspace_bytes", c.workspaceBytes());
             convs.add(c.layer(), a);
         }
@@ -215,5 +227,21 @@ final class BenchReport {
         o.addProperty("cublas", versions.cublas());
         o.addProperty("cudnn", versions.cudnn());
         return o;
+    }
+
+    /** Per pass, the math type cuDNN timed the chosen algorithm in; null where unreported or the pass never runs. */
+    private static JsonObject timedMath(ConvChoice c) {
+        JsonObject m = new JsonObject();
+        String[] names = {"forward", "backward_data", "backward_filter"};
+        ConvChoice.Pass[] passes = {c.forward(), c.backwardData(), c.backwardFilter()};
+        for (int i = 0; i < names.length; i++) {
+            ConvChoice.Pass p = passes[i];
+            if (p.runs() && p.timedMath() != AlgoPerf.MATH_NOT_REPORTED) {
+                m.addProperty(names[i], ConvAlgorithmNames.mathType(p.timedMath()));
+            } else {
+                m.add(names[i], JsonNull.INSTANCE);
+            }
+        }
+        return m;
     }
 }

@@ -19,8 +19,18 @@ import org.alexnetcuda.engine.StorageFormat;
  */
 public interface Dnn {
 
-    /** One entry of cudnnGetConvolution*Algorithm_v7 / cudnnFindConvolution*Algorithm, fastest first. */
-    record AlgoPerf(int algo, int status, float timeMillis, long memory, boolean deterministic) {
+    /**
+     * One entry of cudnnGetConvolution*Algorithm_v7 / cudnnFindConvolution*Algorithm, fastest first, with the math
+     * type (cudnnMathType_t) cuDNN timed it in, or {@link #MATH_NOT_REPORTED} where the binding does not hand it back.
+     */
+    record AlgoPerf(int algo, int status, float timeMillis, long memory, boolean deterministic, int mathType) {
+        /** The math type of an entry whose binding did not report it (JCudnn 12.6: forward and backward data). */
+        public static final int MATH_NOT_REPORTED = -1;
+
+        public AlgoPerf(int algo, int status, float timeMillis, long memory, boolean deterministic) {
+            this(algo, status, timeMillis, memory, deterministic, MATH_NOT_REPORTED);
+        }
+
         public boolean ok() {
             return status == 0;
         }

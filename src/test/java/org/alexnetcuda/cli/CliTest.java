@@ -167,6 +167,11 @@ class CliTest {
         }
         assertTrue(beyondPool > 0 && beyondPool <= allModules, "module code beside the pool: " + beyondPool);
         assertTrue(o.get("versions").isJsonNull(), "no library versions on the simulator");
+        JsonObject conv2 = o.getAsJsonObject("conv_algorithms").getAsJsonObject("conv2");
+        assertEquals("FMA_MATH", conv2.get("descriptor_math").getAsString(), conv2.toString());
+        assertEquals("FMA_MATH", conv2.getAsJsonObject("timed_math").get("backward_filter").getAsString());
+        assertEquals(0, conv2.getAsJsonArray("math_mismatches").size());
+        assertTrue(o.getAsJsonObject("conv_algorithms").getAsJsonObject("conv1").get("backward_data").isJsonNull());
         // A step is forward plus twice forward for every weighted layer but the first, whose input gradient is
         // not computed: 3x forward less conv1's forward.
         double fwd = o.get("forward_gflop_per_image").getAsDouble();

@@ -3,13 +3,10 @@ package org.alexnetcuda.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -28,16 +25,16 @@ class SideBySideScriptTest {
     @Test
     void dryRunWritesTheReport() throws Exception {
         Path bash = Path.of("/bin/bash");
-        String python = firstWorking("/usr/bin/python3", "python3");
+        String python = Scripts.firstWorkingPython("/usr/bin/python3", "python3");
         Assumptions.assumeTrue(Files.isExecutable(bash) && python != null, "bash or python3 missing");
-        boolean torch = run(List.of(python, "-c", "import torch"), Path.of(".")).code == 0;
+        boolean torch = Scripts.run(List.of(python, "-c", "import torch")).code() == 0;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(bash.toString(), "bench/side-by-side.sh").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(bash.toString(), "bench/side-by-side.sh");
         pb.environment().putAll(Map.of("DEVICE", "sim", "INPUT", "67", "BATCH", "2", "STEPS", "1", "WARMUP",
                 "0", "OUT_DIR", out.toString(), "PYTHON", python, "JAVA", java,
-                "ALEXNET", java + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName()));
-        Result r = run(pb);
-        assertEquals(torch ? 0 : 1, r.code, r.output);
+                "ALEXNET", Scripts.alexnetOnClasspath()));
+        Scripts.Result r = Scripts.run(pb);
+        assertEquals(torch ? 0 : 1, r.code(), r.output());
         List<Path> reports;
         try (Stream<Path> s = Files.list(out)) {
             reports = s.toList();
@@ -58,36 +55,5 @@ class SideBySideScriptTest {
         } else {
             assertTrue(md.contains("incomplete"), md);
         }
-    }
-
-    private record Result(int code, String output) {
-    }
-
-    private static String firstWorking(String... pythons) {
-        for (String p : pythons) {
-            try {
-                if (run(List.of(p, "--version"), Path.of(".")).code == 0) {
-                    return p;
-                }
-            } catch (Exception e) {
-                // not installed: try the next
-            }
-        }
-        return null;
-    }
-
-    private static Result run(List<String> cmd, Path dir) throws Exception {
-        return run(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true));
-    }
-
-    private static Result run(ProcessBuilder pb) throws Exception {
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Process p = pb.start();
-        byte[] bytes = p.getInputStream().readAllBytes();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + pb.command());
-        }
-        return new Result(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
     }
 }

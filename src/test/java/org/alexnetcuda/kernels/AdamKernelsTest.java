@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.alexnetcuda.engine.ParameterStore;
 import org.alexnetcuda.engine.cpu.Adam;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * multiply-adds), bit for bit over several steps, device state included; and the reference against
  * org.alexnetcuda.engine.cpu.Adam.step itself on a ParameterStore.
  */
+@ExtendWith(ScheduleReport.class)
 class AdamKernelsTest {
 
     static float[] random(long seed, int n, double scale) {

@@ -13,6 +13,7 @@ import org.alexnetcuda.data.Preprocessing;
 import org.alexnetcuda.engine.StorageFormat;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * data.cu in the host build: bit for bit against its Java reference (org.alexnetcuda.kernels.reference.DataReference,
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Preprocessing.fillBatch/fillLabels with the same Augment values, and the kernel against independent facts
  * (PyTorch's align_corners=False sampling of a ramp, identity at 32 x 32, crop and flip geometry).
  */
+@ExtendWith(ScheduleReport.class)
 class DataKernelsTest {
     static final float[] MEAN = Preprocessing.MEAN;
     static final float[] STD = Preprocessing.STD;

@@ -14,6 +14,7 @@ import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.CounterRng;
 import org.alexnetcuda.engine.cpu.Dropout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * DropoutReference, which runs the CPU engine's CounterRng and Dropout element functions) and to the CPU engine's
  * Dropout layer for the same seed, layer and step; plus the statistical and reproducibility properties dropout needs.
  */
+@ExtendWith(ScheduleReport.class)
 class DropoutKernelsTest {
     private static final int FC = 64 * 4096;
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -18,9 +19,13 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>{@code -Dkernels.sanitize=true} builds and uses build/kernel-runner-asan instead (AddressSanitizer and UBSan):
  * every buffer is allocated at exactly its size, so any kernel access out of bounds fails the test.
+ *
+ * <p>{@link #plantedPath()} is build/kernel-runner-planted ({@code make host-planted}): the same runner plus the
+ * test-only kernels with planted bugs of native-kernels/host/test/planted_bugs.cu ({@link HostShimChecksTest}).
  */
 final class HostKernelRunner {
     private static Path runner;
+    private static Path plantedRunner;
     private static String skipReason;
 
     private HostKernelRunner() {
@@ -35,6 +40,15 @@ final class HostKernelRunner {
             Assumptions.abort(skipReason);
         }
         return runner;
+    }
+
+    static synchronized Path plantedPath() {
+        path();  // skips where the tools are missing
+        if (plantedRunner == null) {
+            make("host-planted");
+            plantedRunner = nativeDir().resolve("build/kernel-runner-planted");
+        }
+        return plantedRunner;
     }
 
     static Path nativeDir() {
@@ -55,12 +69,15 @@ final class HostKernelRunner {
             }
         }
         boolean sanitize = Boolean.getBoolean("kernels.sanitize");
-        String target = sanitize ? "host-asan" : "host";
-        Result r = exec(List.of("make", "-s", "-C", dir.toString(), target), 600);
+        make(sanitize ? "host-asan" : "host");
+        runner = dir.resolve(sanitize ? "build/kernel-runner-asan" : "build/kernel-runner");
+    }
+
+    private static void make(String target) {
+        Result r = exec(List.of("make", "-s", "-C", nativeDir().toString(), target), 600);
         if (r.status != 0) {
             throw new AssertionError("make -C native-kernels " + target + " failed (" + r.status + "):\n" + r.output);
         }
-        runner = dir.resolve(sanitize ? "build/kernel-runner-asan" : "build/kernel-runner");
     }
 
     private static boolean runs(List<String> command) {
@@ -76,8 +93,21 @@ final class HostKernelRunner {
 
     /** Runs a command, stdout and stderr merged, failing on timeout. */
     static Result exec(List<String> command, long timeoutSeconds) {
+        return exec(command, Map.of(), timeoutSeconds);
+    }
+
+    /** {@link #exec(List, long)} with variables set in the environment (a null value removes the variable). */
+    static Result exec(List<String> command, Map<String, String> environment, long timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            environment.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
+            Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.StorageFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * linear.cu in the host build against its Java reference (org.alexnetcuda.kernels.reference.LinearReference: one
  * float addition per row, row 0 first), bit for bit: the sum order is fixed.
  */
+@ExtendWith(ScheduleReport.class)
 class LinearKernelsTest {
 
     @ParameterizedTest

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 
 import org.alexnetcuda.engine.StorageFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * conversions against StorageFormat itself (every 16-bit pattern, and random floats of every kind), the loss scale
  * against GradScaler's rules, and the mixed Adam against the FP32 Adam on the unscaled gradients.
  */
+@ExtendWith(ScheduleReport.class)
 class MixedPrecisionKernelsTest {
     private static final MixedPrecisionKernels KERNELS = new MixedPrecisionKernels(new HostKernelLauncher());
     private static final MixedPrecisionKernels REFERENCE = new MixedPrecisionKernels(HostBufferMemory.launcher());

@@ -13,6 +13,7 @@ import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.Relu;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs org.alexnetcuda.engine.cpu.Relu's element functions), bit for bit: forward v <= 0 ? 0 : v (NaN passes),
  * backward y > 0 ? dy : 0 (NaN y gives 0). The reference is also checked against the Relu layer itself.
  */
+@ExtendWith(ScheduleReport.class)
 class ReluKernelsTest {
 
     static float[] randomWithSpecials(long seed, int n) {

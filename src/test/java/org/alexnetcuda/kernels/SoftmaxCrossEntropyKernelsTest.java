@@ -13,6 +13,7 @@ import org.alexnetcuda.engine.Tensor;
 import org.alexnetcuda.engine.cpu.SoftmaxCrossEntropy;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * float ulp (almost always exactly); predictions and counts exactly. The reference is also checked against
  * SoftmaxCrossEntropy.compute itself.
  */
+@ExtendWith(ScheduleReport.class)
 class SoftmaxCrossEntropyKernelsTest {
 
     /** What softmax_xent_forward_backward wrote; grad is null in the evaluation form. */

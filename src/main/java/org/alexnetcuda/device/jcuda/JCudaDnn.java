@@ -184,8 +184,9 @@ final class JCudaDnn implements Dnn {
     /**
      * The _v7 heuristics. The perf array must be at least as long as the requested count (JCudnn's JNI throws
      * otherwise), so it is sized from cudnnGetConvolution*AlgorithmMaxCount and the algorithm enum's COUNT,
-     * whichever is larger, and pre-filled. JCudnn leaves mathType unset for forward and backward-data results
-     * (not used here). For BACKWARD_DATA, x is dx and y is dy; for BACKWARD_FILTER, w is dw.
+     * whichever is larger, and pre-filled, mathType with {@link AlgoPerf#MATH_NOT_REPORTED}: JCudnn 12.6's JNI copies
+     * cuDNN's mathType back only for backward-filter results, so forward and backward-data entries say they were
+     * not reported rather than DEFAULT_MATH (0). For BACKWARD_DATA, x is dx and y is dy; for BACKWARD_FILTER, w is dw.
      */
     @Override
     public List<AlgoPerf> convolutionAlgorithms(ConvPass pass, Handles.TensorDesc x, Handles.FilterDesc w,
@@ -218,6 +219,7 @@ final class JCudaDnn implements Dnn {
                 cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[n];
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionFwdAlgoPerf();
+                    perf[i].mathType = AlgoPerf.MATH_NOT_REPORTED;
                 }
                 Check.cudnn(find
                         ? JCudnn.cudnnFindConvolutionForwardAlgorithm(handle, tensor(x), filter(w), conv(conv), tensor(y), n,
@@ -226,7 +228,8 @@ final class JCudaDnn implements Dnn {
                                 returned, perf),
                         find ? "cudnnFindConvolutionForwardAlgorithm" : "cudnnGetConvolutionForwardAlgorithm_v7", what);
                 for (int i = 0; i < returned[0]; i++) {
-                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));
+                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism,
+                            perf[i].mathType));
                 }
             }
             case BACKWARD_DATA -> {
@@ -236,6 +239,7 @@ final class JCudaDnn implements Dnn {
                 cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[n];
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
+                    perf[i].mathType = AlgoPerf.MATH_NOT_REPORTED;
                 }
                 Check.cudnn(find
                         ? JCudnn.cudnnFindConvolutionBackwardDataAlgorithm(handle, filter(w), tensor(y), conv(conv),
@@ -244,7 +248,8 @@ final class JCudaDnn implements Dnn {
                                 tensor(x), n, returned, perf),
                         find ? "cudnnFindConvolutionBackwardDataAlgorithm" : "cudnnGetConvolutionBackwardDataAlgorithm_v7", what);
                 for (int i = 0; i < returned[0]; i++) {
-                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));
+                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism,
+                            perf[i].mathType));
                 }
             }
             case BACKWARD_FILTER -> {
@@ -254,6 +259,7 @@ final class JCudaDnn implements Dnn {
                 cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[n];
                 for (int i = 0; i < n; i++) {
                     perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
+                    perf[i].mathType = AlgoPerf.MATH_NOT_REPORTED;
                 }
                 Check.cudnn(find
                         ? JCudnn.cudnnFindConvolutionBackwardFilterAlgorithm(handle, tensor(x), tensor(y), conv(conv),
@@ -263,7 +269,8 @@ final class JCudaDnn implements Dnn {
                         find ? "cudnnFindConvolutionBackwardFilterAlgorithm" : "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
                         what);
                 for (int i = 0; i < returned[0]; i++) {
-                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism));
+                    out.add(perf(perf[i].algo, perf[i].status, perf[i].time, perf[i].memory, perf[i].determinism,
+                            perf[i].mathType));
                 }
             }
             default -> throw new IllegalArgumentException(String.valueOf(pass));
@@ -393,8 +400,8 @@ final class JCudaDnn implements Dnn {
         }
     }
 
-    private static AlgoPerf perf(int algo, int status, float time, long memory, int determinism) {
-        return new AlgoPerf(algo, status, time, memory, determinism == cudnnDeterminism.CUDNN_DETERMINISTIC);
+    private static AlgoPerf perf(int algo, int status, float time, long memory, int determinism, int mathType) {
+        return new AlgoPerf(algo, status, time, memory, determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, mathType);
     }
 
     /**

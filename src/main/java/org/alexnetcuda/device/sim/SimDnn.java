@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.alexnetcuda.device.ConvAlgorithmNames;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
@@ -236,7 +237,11 @@ public final class SimDnn implements Dnn {
             case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterAlgorithm_v7";
         };
         calls.enter(call);
-        return ConvAlgorithms.list(pass, geometry(call, x, w, conv, y));
+        // cuDNN reports the math type it timed each entry in: the descriptor's, which the simulator keeps.
+        int math = conv(call, conv).tensorOps ? ConvAlgorithmNames.TENSOR_OP_MATH : ConvAlgorithmNames.FMA_MATH;
+        return ConvAlgorithms.list(pass, geometry(call, x, w, conv, y)).stream()
+                .map(a -> new AlgoPerf(a.algo(), a.status(), a.timeMillis(), a.memory(), a.deterministic(), math))
+                .toList();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.alexnetcuda.device.ConvAlgorithmNames;
 import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Dnn.AlgoPerf;
@@ -39,8 +40,8 @@ final class Conv2d implements CudaLayer {
     /** Whether backward computes dx; false for the network's first layer. */
     private final boolean inputGradient;
 
-    /** Descriptors and algorithms of one batch size; bwdDataAlgo is {@link ConvChoice#NONE} without input gradient. */
-    private record Plan(TensorDesc x, TensorDesc y, int fwdAlgo, int bwdDataAlgo, int bwdFilterAlgo, long workspace) {
+    /** Descriptors and algorithms of one batch size; bwdData is null without input gradient. */
+    private record Plan(TensorDesc x, TensorDesc y, AlgoPerf fwd, AlgoPerf bwdData, AlgoPerf bwdFilter, long workspace) {
     }
 
     /**
@@ -85,12 +86,12 @@ final class Conv2d implements CudaLayer {
         AlgoPerf bwdFilter = choose(ConvPass.BACKWARD_FILTER, x, y, workspaceLimit);
         long ws = Math.max(workspace(ConvPass.FORWARD, x, y, fwd.algo()),
                 workspace(ConvPass.BACKWARD_FILTER, x, y, bwdFilter.algo()));
-        int bwdDataAlgo = ConvChoice.NONE;
+        AlgoPerf bwdData = null;
         if (inputGradient) {
-            bwdDataAlgo = choose(ConvPass.BACKWARD_DATA, x, y, workspaceLimit).algo();
-            ws = Math.max(ws, workspace(ConvPass.BACKWARD_DATA, x, y, bwdDataAlgo));
+            bwdData = choose(ConvPass.BACKWARD_DATA, x, y, workspaceLimit);
+            ws = Math.max(ws, workspace(ConvPass.BACKWARD_DATA, x, y, bwdData.algo()));
         }
-        p = new Plan(x, y, fwd.algo(), bwdDataAlgo, bwdFilter.algo(), ws);
+        p = new Plan(x, y, fwd, bwdData, bwdFilter, ws);
         plans.put(n, p);
         return ws;
     }
@@ -115,14 +116,20 @@ final class Conv2d implements CudaLayer {
     /** The algorithms chosen for a batch of n, by pass, and the workspace they need (after {@link #prepare}). */
     ConvChoice choice(int n) {
         Plan p = plans.get(n);
-        return p == null ? null : new ConvChoice(name, p.fwdAlgo, p.bwdDataAlgo, p.bwdFilterAlgo, p.workspace);
+        if (p == null) {
+            return null;
+        }
+        // One math type per descriptor: every pass runs in it, whatever math type cuDNN timed its algorithm in.
+        int descriptorMath = ctx.tensorOps ? ConvAlgorithmNames.TENSOR_OP_MATH : ConvAlgorithmNames.FMA_MATH;
+        return new ConvChoice(name, ConvChoice.Pass.of(p.fwd), ConvChoice.Pass.of(p.bwdData),
+                ConvChoice.Pass.of(p.bwdFilter), p.workspace, descriptorMath);
     }
 
     @Override
     public void forward(int n, DevicePtr x, DevicePtr y, boolean training) {
         Plan p = plans.get(n);
         Dnn dnn = ctx.device.dnn();
-        dnn.convolutionForward(1f, p.x, x, wDesc, ctx.param(weight.offset()), convDesc, p.fwdAlgo, ctx.workspace,
+        dnn.convolutionForward(1f, p.x, x, wDesc, ctx.param(weight.offset()), convDesc, p.fwd.algo(), ctx.workspace,
                 ctx.workspaceBytes, 0f, p.y, y);
         dnn.addTensor(1f, bDesc, ctx.param(bias.offset()), 1f, p.y, y);
     }
@@ -132,13 +139,13 @@ final class Conv2d implements CudaLayer {
         Plan p = plans.get(n);
         Dnn dnn = ctx.device.dnn();
         dnn.convolutionBackwardBias(1f, p.y, dy, 1f, bDesc, ctx.grad(bias.offset()));
-        dnn.convolutionBackwardFilter(1f, p.x, x, p.y, dy, convDesc, p.bwdFilterAlgo, ctx.workspace, ctx.workspaceBytes,
+        dnn.convolutionBackwardFilter(1f, p.x, x, p.y, dy, convDesc, p.bwdFilter.algo(), ctx.workspace, ctx.workspaceBytes,
                 1f, wDesc, ctx.grad(weight.offset()));
         if (dx != null) {
             if (!inputGradient) {
                 throw new IllegalStateException(name + " was built without an input gradient, but backward got dx");
             }
-            dnn.convolutionBackwardData(1f, wDesc, ctx.param(weight.offset()), p.y, dy, convDesc, p.bwdDataAlgo,
+            dnn.convolutionBackwardData(1f, wDesc, ctx.param(weight.offset()), p.y, dy, convDesc, p.bwdData.algo(),
                     ctx.workspace, ctx.workspaceBytes, 0f, p.x, dx);
         }
     }

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 
 import org.alexnetcuda.data.Cifar10Reader;
+import org.alexnetcuda.device.ConvAlgorithmNames;
+import org.alexnetcuda.device.Dnn.AlgoPerf;
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.ParameterStore;
@@ -61,13 +63,29 @@ class DeterminismSimTest {
                 assertEquals(convs - 1, dev.callCount("cudnnGetConvolutionBackwardDataAlgorithm_v7"));
                 assertEquals(convs - 1, dev.callCount("cudnnGetConvolutionBackwardDataWorkspaceSize"));
                 List<ConvChoice> choices = e.convolutionChoices();
-                assertEquals(ConvChoice.NONE, choices.get(0).backwardData());
+                assertEquals(ConvChoice.NONE, choices.get(0).backwardData().algo());
                 assertEquals("none (no input gradient)", choices.get(0).backwardDataName());
                 for (ConvChoice c : choices.subList(1, choices.size())) {
-                    assertNotEquals(ConvChoice.NONE, c.backwardData(), c.layer());
+                    assertNotEquals(ConvChoice.NONE, c.backwardData().algo(), c.layer());
+                }
+                for (ConvChoice c : choices) {
+                    // The simulator reports the descriptor's math type for each timed entry, as cuDNN does.
+                    assertEquals("FMA_MATH", c.descriptorMathName(), c.layer());
+                    assertEquals(List.of(), c.mathMismatches(), c.layer());
                 }
                 e.trainStep(null, 0, 8);  // conv1 backward then runs without dx
             }
         }
+    }
+
+    /** A pass timed in another math type than the descriptor runs it in is named; an unreported one is not. */
+    @Test
+    void aPassTimedInAnotherMathTypeIsNamed() {
+        ConvChoice c = new ConvChoice("conv3", new ConvChoice.Pass(1, AlgoPerf.MATH_NOT_REPORTED),
+                new ConvChoice.Pass(1, ConvAlgorithmNames.TENSOR_OP_MATH), new ConvChoice.Pass(0,
+                        ConvAlgorithmNames.DEFAULT_MATH), 1 << 20, ConvAlgorithmNames.TENSOR_OP_MATH);
+        assertEquals(List.of("backward filter timed in DEFAULT_MATH"), c.mathMismatches());
+        assertEquals("TENSOR_OP_MATH", c.descriptorMathName());
+        assertEquals("not reported", ConvAlgorithmNames.mathType(c.forward().timedMath()));
     }
 }
