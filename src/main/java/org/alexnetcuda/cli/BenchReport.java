@@ -11,6 +11,7 @@ import org.alexnetcuda.device.jcuda.JCudaDevice;
 import org.alexnetcuda.device.ConvAlgorithmNames;
 import org.alexnetcuda.device.Dnn.AlgoPerf;
 import org.alexnetcuda.engine.cuda.ConvChoice;
+import org.alexnetcuda.engine.cuda.Fp32Fallback;
 import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.train.Benchmark;
 import org.alexnetcuda.train.DeviceMemoryUse;
@@ -100,6 +101,9 @@ final class BenchReport {
                     + "peak %s of %s%n", MemoryEstimate.mib(m.poolBytes()), MemoryEstimate.mib(m.enginePeakBytes()),
                     MemoryEstimate.mib(m.deviceUsedPeakBytes()), MemoryEstimate.mib(m.totalBytes()));
         }
+        if (!r.fp32Fallback().isEmpty()) {
+            out.println("cuDNN fallback: " + r.fp32Fallback().describe());
+        }
         if (!r.profiling().equals("off")) {
             out.println("profiling: " + r.profiling());
         }
@@ -175,6 +179,16 @@ final class BenchReport {
             convs.add(c.layer(), a);
         }
         o.add("conv_algorithms", convs);
+        // Layers run in FP32 because cuDNN refused a 16-bit call of theirs: layer -> the call, its status, the type.
+        JsonObject fallback = new JsonObject();
+        for (Fp32Fallback.Refusal f : r.fp32Fallback().refusals()) {
+            JsonObject a = new JsonObject();
+            a.addProperty("call", f.call());
+            a.addProperty("status", f.status());
+            a.addProperty("data_type", f.dataType());
+            fallback.add(f.layer(), a);
+        }
+        o.add("cudnn_fp32_fallback", fallback);
         FlopFloor.Gap g = floor.largestGap();
         if (g == null) {
             o.add("largest_gap", JsonNull.INSTANCE);

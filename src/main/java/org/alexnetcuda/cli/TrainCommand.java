@@ -192,6 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
                 if (engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && profile.requested()) {
                     log.println("  profiling: " + c.profiling());
                 }
+                fallbackLine(engine).ifPresent(log::println);
                 if (found != null && config.lr() != found.checkpoint().state().config().lr()) {
                     log.println("  learning rate overridden: " + found.checkpoint().state().config().lr() + " -> " + config.lr());
                 }
@@ -207,6 +208,16 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The run header's line for layers that run in FP32 because cuDNN refused their 16-bit calls, e.g.
+     * "  cuDNN fallback: lrn1, lrn2 run in FP32 (cudnnLRNCrossChannelForward: CUDNN_STATUS_NOT_SUPPORTED for
+     * BFLOAT16)"; none when nothing falls back.
+     */
+    static java.util.Optional<String> fallbackLine(Engine engine) {
+        return engine instanceof org.alexnetcuda.engine.cuda.CudaEngine c && !c.fp32Fallback().isEmpty()
+                ? java.util.Optional.of("  cuDNN fallback: " + c.fp32Fallback().describe()) : java.util.Optional.empty();
     }
 
     /**

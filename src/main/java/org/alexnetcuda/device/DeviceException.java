@@ -7,20 +7,28 @@ package org.alexnetcuda.device;
 public class DeviceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String status;
+    private final String call;
 
     public DeviceException(String call, String status, String detail) {
         super(call + ": " + status + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"));
         this.status = status;
+        this.call = call;
     }
 
     /** For a subclass that words the whole one-line message itself, keeping the status of the call that failed. */
     protected DeviceException(String message, String status) {
         super(message);
         this.status = status;
+        this.call = null;
     }
 
     /** The status name, e.g. CUDA_ERROR_OUT_OF_MEMORY or CUDNN_STATUS_BAD_PARAM. */
     public String status() {
         return status;
+    }
+
+    /** The call that failed, e.g. cudnnLRNCrossChannelForward; null where a subclass words the message itself. */
+    public String call() {
+        return call;
     }
 }

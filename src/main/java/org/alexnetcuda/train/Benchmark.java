@@ -10,6 +10,7 @@ import org.alexnetcuda.engine.EngineConfig;
 import org.alexnetcuda.engine.Pass;
 import org.alexnetcuda.engine.cpu.CpuNetwork;
 import org.alexnetcuda.engine.cuda.ConvChoice;
+import org.alexnetcuda.engine.cuda.Fp32Fallback;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.engine.cuda.MemoryEstimate;
 import org.alexnetcuda.math.Adam;
@@ -56,11 +57,14 @@ public final class Benchmark {
      * @param flops     each layer's FLOPs per image, as the engine computes them
      * @param profiling what profiling did, one line ("off" when none)
      * @param convolutions the cuDNN algorithms each convolution ran (empty for the CPU engine)
+     * @param fp32Fallback the layers run in FP32 because cuDNN refused their 16-bit calls
+     *                     ({@link Fp32Fallback#NONE} if none)
      */
     public record Result(String engine, boolean simulated, Precision precision, int batchSize, int inputSize, int warmup,
                          int steps, double trainStepMs, double inferenceBatchMs, double forwardGflopPerImage,
                          double trainGflopPerImage, List<LayerTime> layers, List<FlopCount.Layer> flops,
-                         DeviceMemoryUse memory, String profiling, List<ConvChoice> convolutions) {
+                         DeviceMemoryUse memory, String profiling, List<ConvChoice> convolutions,
+                         Fp32Fallback fp32Fallback) {
         public double trainImagesPerSecond() {
             return batchSize * 1000.0 / trainStepMs;
         }
@@ -121,7 +125,7 @@ public final class Benchmark {
             return new Result(e.description(), device.name().equals("simulator"), o.precision(), batch, spec.inputSize(),
                     o.warmup(), o.steps(), stepMs, inferMs, spec.forwardFlopsPerSample() / 1e9,
                     FlopCount.trainPerImage(spec) / 1e9, times, FlopCount.perLayer(spec), memory.result(e.poolBytes()),
-                    profiling, e.convolutionChoices());
+                    profiling, e.convolutionChoices(), e.fp32Fallback());
         }
     }
 
@@ -168,7 +172,7 @@ public final class Benchmark {
         }
         return new Result("cpu", false, Precision.FP32, batch, spec.inputSize(), warmup, steps, stepMs, inferMs,
                 spec.forwardFlopsPerSample() / 1e9, FlopCount.trainPerImage(spec) / 1e9, times,
-                FlopCount.perLayer(spec), null, "off", List.of());
+                FlopCount.perLayer(spec), null, "off", List.of(), Fp32Fallback.NONE);
     }
 
     private static void trainStep(CpuNetwork net, Adam adam, ParameterStore store, int[] labels, long[] fwd, long[] bwd) {

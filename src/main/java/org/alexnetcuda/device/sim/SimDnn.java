@@ -1,7 +1,9 @@
 package org.alexnetcuda.device.sim;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.alexnetcuda.device.ConvAlgorithmNames;
 import org.alexnetcuda.device.DeviceException;
@@ -55,6 +57,8 @@ public final class SimDnn implements Dnn {
     private final List<String> tensorDataTypes = new ArrayList<>();
     private final List<String> filterDataTypes = new ArrayList<>();
     private final List<String> poolingModes = new ArrayList<>();
+    /** Calls made to refuse, by name: the data type they refuse and the status they answer with. */
+    private final Map<String, Map<StorageFormat, String>> refusals = new HashMap<>();
 
     SimDnn(CallLog calls, SimMemory memory, SimStreams streams) {
         this.calls = calls;
@@ -67,6 +71,27 @@ public final class SimDnn implements Dnn {
         calls.enter("cudnnSetStream");
         streams.resolve("cudnnSetStream", stream);
         this.stream = stream;
+    }
+
+    /**
+     * Makes the named calls (cudnnLRNCrossChannelForward, cudnnPoolingBackward, ...) fail with {@code status} when
+     * their data tensors are of {@code type}, as a cuDNN build without that type for that call would: cuDNN's
+     * legacy API documents the supported data types per call, so a library can accept a type for convolutions and
+     * refuse it for LRN. The simulator then poses as such a library; nothing else changes.
+     */
+    public SimDnn refusing(StorageFormat type, String status, String... calls) {
+        for (String call : calls) {
+            refusals.computeIfAbsent(call, k -> new HashMap<>()).put(type, status);
+        }
+        return this;
+    }
+
+    /** Fails the call as {@link #refusing} asked, for a tensor of the refused type. */
+    private void refuseIfAsked(String call, Tensor4d d) {
+        String status = refusals.getOrDefault(call, Map.of()).get(d.type);
+        if (status != null) {
+            throw new DeviceException(call, status, "refused by the simulator for " + SimDescriptors.dataType(d.type));
+        }
     }
 
     // ---------------------------------------------------------------- descriptors
@@ -244,6 +269,7 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Filter4d wd = filter(call, "w", wDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
+        refuseIfAsked(call, xd);
         checkTensor("x", x, xd);
         checkFilter("w", w, wd);
         checkTensor("y", y, yd);
@@ -266,6 +292,7 @@ public final class SimDnn implements Dnn {
         Filter4d wd = filter(call, "w", wDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d dxd = tensor(call, "dx", dxDesc);
+        refuseIfAsked(call, dyd);
         checkFilter("w", w, wd);
         checkTensor("dy", dy, dyd);
         checkTensor("dx", dx, dxd);
@@ -288,6 +315,7 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Filter4d dwd = filter(call, "dw", dwDesc);
+        refuseIfAsked(call, xd);
         checkTensor("x", x, xd);
         checkTensor("dy", dy, dyd);
         checkFilter("dw", dw, dwd);
@@ -304,6 +332,7 @@ public final class SimDnn implements Dnn {
         calls.enter(call);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d dbd = tensor(call, "db", dbDesc);
+        refuseIfAsked(call, dyd);
         if (dbd.n != 1 || dbd.c != dyd.c || dbd.h != 1 || dbd.w != 1) {
             throw badParam(call, "db is " + dbd + ", expected 1x" + dyd.c + "x1x1 for dy " + dyd);
         }
@@ -334,6 +363,7 @@ public final class SimDnn implements Dnn {
         calls.enter(call);
         Tensor4d bd = tensor(call, "b", bDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
+        refuseIfAsked(call, yd);
         int[] bDims = {bd.n, bd.c, bd.h, bd.w};
         int[] yDims = {yd.n, yd.c, yd.h, yd.w};
         for (int i = 0; i < 4; i++) {
@@ -380,6 +410,7 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         requireDims(call, "y", yd, outputDim(call, pd, xd));
+        refuseIfAsked(call, xd);
         // cuDNN API reference, cudnnPoolingForward: BAD_PARAM when the input and output types differ.
         requireSameType(call, Status.CUDNN_BAD_PARAM, "y", yd, "x", xd);
         MaxPoolMath layer = maxPool(call, pd);
@@ -402,6 +433,7 @@ public final class SimDnn implements Dnn {
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d dxd = tensor(call, "dx", dxDesc);
+        refuseIfAsked(call, xd);
         requireDims(call, "y", yd, outputDim(call, pd, xd));
         requireSame(call, "dy", dyd, "y", yd);
         requireSame(call, "dx", dxd, "x", xd);
@@ -435,6 +467,7 @@ public final class SimDnn implements Dnn {
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         requireSame(call, "y", yd, "x", xd);
+        refuseIfAsked(call, xd);
         // cuDNN API reference, cudnnLRNCrossChannelForward: NOT_SUPPORTED when an input type differs from an output's.
         requireSameType(call, Status.CUDNN_NOT_SUPPORTED, "y", yd, "x", xd);
         checkTensor("x", x, xd);
@@ -456,6 +489,7 @@ public final class SimDnn implements Dnn {
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d dxd = tensor(call, "dx", dxDesc);
+        refuseIfAsked(call, xd);
         requireSame(call, "y", yd, "x", xd);
         requireSame(call, "dy", dyd, "x", xd);
         requireSame(call, "dx", dxd, "x", xd);

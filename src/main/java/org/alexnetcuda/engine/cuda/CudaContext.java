@@ -70,6 +70,30 @@ public final class CudaContext {
         device.dnn().setStream(stream);
     }
 
+    /**
+     * The same device, stream, kernels and settings with FP32 storage, for layers that run in FP32 under mixed
+     * precision ({@link Fp32Layer}); its pointers (the FP32 master weights, an FP32 gradient scratch) are bound by
+     * the engine once the pool is allocated.
+     */
+    CudaContext fp32() {
+        return new CudaContext(this, StorageFormat.F32);
+    }
+
+    private CudaContext(CudaContext base, StorageFormat act) {
+        this.device = base.device;
+        this.stream = base.stream;
+        this.relu = base.relu;
+        this.dropout = base.dropout;
+        this.linear = base.linear;
+        this.loss = base.loss;
+        this.adam = base.adam;
+        this.data = base.data;
+        this.mixed = base.mixed;
+        this.deterministic = base.deterministic;
+        this.tensorOps = base.tensorOps;
+        this.act = act;
+    }
+
     /** Pointer to element {@code offset} of the weights the layers read. */
     DevicePtr param(int offset) {
         return params.plus((long) act.bytes() * offset);

@@ -67,8 +67,14 @@ public final class CudaEngine implements Engine {
     private final int maxBatch;
     private final int classes;
     private final boolean useGraphs;
-    private final DevicePool pool;
-    private final MemoryPlan mem;
+    /** The pool and its plan: planned again, once, where layers fall back to FP32 ({@link #fallBackToFp32}). */
+    private DevicePool pool;
+    private MemoryPlan mem;
+    /** Layers run in FP32 because cuDNN refused their 16-bit calls, and the FP32 scratch they share. */
+    private Fp32Fallback fallback = Fp32Fallback.NONE;
+    private MemoryPlan.Fp32Scratch scratch = MemoryPlan.Fp32Scratch.NONE;
+    /** The FP32 twin of {@link #ctx} that fallback layers run in (null when none does). */
+    private CudaContext ctx32;
     private final StepKernels kernels;
     private final DeviceState state;
     private final StepTimer timer;
@@ -122,20 +128,14 @@ public final class CudaEngine implements Engine {
         List<Shape> in = spec.inputShapes(1);
         List<Shape> out = spec.outputShapes(1);
         for (int i = 0; i < spec.layers().size(); i++) {
-            layers.add(create(spec.layers().get(i), in.get(i), out.get(i), i, initial));
+            layers.add(create(spec.layers().get(i), in.get(i), out.get(i), i, initial, ctx));
         }
-        // Every batch size the datasets will produce (the full one and the last partial batch of each set) is
-        // prepared here, before the pool is planned: algorithm searches (cudnnFind*) then run before training,
-        // never mid-epoch, and the workspace covers all of them.
-        long workspace = 0;
-        for (int n : java.util.stream.IntStream.of(maxBatch, trainCount % maxBatch, testCount % maxBatch)
-                .filter(n -> n > 0).distinct().toArray()) {
-            for (CudaLayer l : layers) {
-                workspace = Math.max(workspace, l.prepare(n, workspaceLimit));
-            }
-        }
+        long workspace = prepare(layers, workspaceLimit);
         this.mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act);
         this.pool = allocate(workspace);
+        if (mixed) {
+            fallBackToFp32(initial, workspace, workspaceLimit);
+        }
         this.kernels = new StepKernels(ctx, pool, mem, layers, spec, config, initial.size(), trainCount, testCount);
         this.state = new DeviceState(ctx, pool, mem, spec, config, initial.size());
         this.timer = new StepTimer(ctx, kernels, layers.size());
@@ -145,6 +145,98 @@ public final class CudaEngine implements Engine {
         } catch (RuntimeException e) {
             throw reported(e);
         }
+    }
+
+    /**
+     * Prepares the layers for every batch size the datasets will produce (the full one and the last partial batch
+     * of each set), before the pool is planned: algorithm searches (cudnnFind*) then run before training, never
+     * mid-epoch, and the workspace covers all of them. Returns that workspace.
+     */
+    private long prepare(List<CudaLayer> some, long workspaceLimit) {
+        long workspace = 0;
+        for (int n : java.util.stream.IntStream.of(maxBatch, trainCount % maxBatch, testCount % maxBatch)
+                .filter(n -> n > 0).distinct().toArray()) {
+            for (CudaLayer l : some) {
+                workspace = Math.max(workspace, l.prepare(n, workspaceLimit));
+            }
+        }
+        return workspace;
+    }
+
+    /**
+     * Under mixed precision, tries each layer that calls cuDNN once on the pool just allocated (its forward and
+     * backward at the full batch, on the activation and gradient regions it will use; their contents do not
+     * matter and are all written before training reads them) and, where cuDNN refused a 16-bit call with
+     * CUDNN_STATUS_NOT_SUPPORTED ({@link Fp32Fallback}), replaces the layer by its FP32 twin between casts
+     * ({@link Fp32Layer}), plans the pool again with their FP32 scratch, allocates it in place of the first, and
+     * tries the replaced layers again: a call that fails in FP32 too fails here, as it did before this fallback.
+     * Nothing of this is captured: the constructor runs before any step.
+     */
+    private void fallBackToFp32(ParameterStore initial, long workspace, long workspaceLimit) {
+        bind();
+        queue("the trial of the layers' " + act.dtype() + " cuDNN calls", () -> fallback = Fp32Fallback.probe(layers,
+                act, this::tryLayer));
+        synchronize();
+        if (fallback.isEmpty()) {
+            return;
+        }
+        ctx32 = ctx.fp32();
+        List<Shape> in = spec.inputShapes(1);
+        List<Shape> out = spec.outputShapes(1);
+        List<CudaLayer> wrapped = new ArrayList<>();
+        int inSample = 0;
+        int outSample = 0;
+        long gradientEnd = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = spec.layers().get(i);
+            if (!fallback.covers(l.name())) {
+                continue;
+            }
+            List<org.alexnetcuda.engine.Parameter> params = initial.parameters().stream()
+                    .filter(p -> l.module() != null && p.name().startsWith(l.module() + ".")).toList();
+            Fp32Fallback.Refusal why = fallback.refusals().stream().filter(r -> r.layer().equals(l.name())).findFirst()
+                    .orElseThrow();
+            Fp32Layer f = new Fp32Layer(create(l, in.get(i), out.get(i), i, initial, ctx32), ctx, ctx32,
+                    in.get(i).sampleSize(), out.get(i).sampleSize(), params, why.reason());
+            layers.get(i).close();
+            layers.set(i, f);
+            wrapped.add(f);
+            inSample = Math.max(inSample, in.get(i).sampleSize());
+            outSample = Math.max(outSample, out.get(i).sampleSize());
+            for (var p : params) {
+                gradientEnd = Math.max(gradientEnd, (long) p.offset() + p.size());
+            }
+        }
+        workspace = Math.max(workspace, prepare(wrapped, workspaceLimit));
+        scratch = new MemoryPlan.Fp32Scratch(inSample, outSample, gradientEnd);
+        pool.close();
+        mem = new MemoryPlan(spec, maxBatch, trainCount, testCount, workspace, config.augment(), act, scratch);
+        pool = allocate(workspace);
+        bind();
+        queue("the trial of the layers that run in FP32", () -> {
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) instanceof Fp32Layer) {
+                    tryLayer(i);
+                }
+            }
+        });
+        synchronize();
+    }
+
+    /** Layer i forward and backward at the full batch on the regions a step gives it (dy in B, dx in A). */
+    private void tryLayer(int i) {
+        CudaLayer l = layers.get(i);
+        DevicePtr x = ptr(mem.activations[i]);
+        DevicePtr y = ptr(mem.activations[i + 1]);
+        l.forward(maxBatch, x, y, true);
+        l.backward(maxBatch, x, y, ptr(mem.activationGrads[1]), i == 0 ? null : ptr(mem.activationGrads[0]));
+    }
+
+    private void synchronize() {
+        waitFor(() -> {
+            device.streams().synchronize(stream);
+            return null;
+        });
     }
 
     /** A usage error (exit 2), before anything is allocated, for a precision the card has no arithmetic for. */
@@ -187,7 +279,8 @@ public final class CudaEngine implements Engine {
         int hi = maxBatch;
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act).totalBytes() <= budget) {
+            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act, scratch).totalBytes()
+                    <= budget) {
                 lo = mid;
             } else {
                 hi = mid - 1;
@@ -249,7 +342,7 @@ public final class CudaEngine implements Engine {
         }
     }
 
-    private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store) {
+    private CudaLayer create(LayerSpec l, Shape in, Shape out, int index, ParameterStore store, CudaContext ctx) {
         if (l instanceof LayerSpec.Conv c) {
             // StepKernels.backwardLayer passes no dx to layer 0: nothing upstream of it learns.
             return new Conv2d(c.name(), ctx, in, out, c.kernel(), c.stride(), c.pad(),
@@ -284,7 +377,7 @@ public final class CudaEngine implements Engine {
     public List<ConvChoice> convolutionChoices() {
         List<ConvChoice> r = new ArrayList<>();
         for (CudaLayer l : layers) {
-            if (l instanceof Conv2d c) {
+            if ((l instanceof Fp32Layer f ? f.fp32() : l) instanceof Conv2d c) {
                 r.add(c.choice(maxBatch));
             }
         }
@@ -308,6 +401,28 @@ public final class CudaEngine implements Engine {
         ctx.adamState = ptr(mem.adamState);
         // After cublasSetStream (CudaContext), which resets it.
         device.blas().setWorkspace(ptr(mem.cublasWorkspace), mem.cublasWorkspace.bytes());
+        if (ctx32 != null) {
+            // The FP32 layers read the FP32 master weights and accumulate into FP32 gradient scratch.
+            ctx32.params = ptr(mem.params);
+            ctx32.grads = ptr(mem.fp32Scratch[4]);
+            ctx32.workspace = ctx.workspace;
+            ctx32.workspaceBytes = ctx.workspaceBytes;
+            ctx32.adamState = ctx.adamState;
+            for (CudaLayer l : layers) {
+                if (l instanceof Fp32Layer f) {
+                    f.bind(ptr(mem.fp32Scratch[0]), ptr(mem.fp32Scratch[1]), ptr(mem.fp32Scratch[2]),
+                            ptr(mem.fp32Scratch[3]));
+                }
+            }
+        }
+    }
+
+    /**
+     * The layers that run in FP32 because cuDNN refused their 16-bit calls (under mixed precision; none otherwise),
+     * decided when the engine was made.
+     */
+    public Fp32Fallback fp32Fallback() {
+        return fallback;
     }
 
     private void upload(ParameterStore initial, Cifar10Dataset train, Cifar10Dataset test) {

@@ -24,7 +24,9 @@ import org.alexnetcuda.tensor.StorageFormat;
  * <li>the epoch's permutation and the batch start (device memory, so that a graph replays every batch), and with
  *     --augment the epoch's crop offsets and flips;</li>
  * <li>the uint8 training and test images and labels;</li>
- * <li>the cuDNN workspace, and cuBLAS's ({@link #CUBLAS_WORKSPACE_BYTES}).</li>
+ * <li>the cuDNN workspace, and cuBLAS's ({@link #CUBLAS_WORKSPACE_BYTES});</li>
+ * <li>only where layers run in FP32 because cuDNN refused their 16-bit calls ({@link Fp32Fallback}), the FP32
+ *     scratch they share ({@link Fp32Scratch}).</li>
  * </ul>
  * {@code summary} prints it, and the engine allocates exactly it.
  */
@@ -57,6 +59,17 @@ public final class MemoryPlan {
     final DevicePool.Region testLabels;
     final DevicePool.Region workspace;
     final DevicePool.Region cublasWorkspace;
+    /** The FP32 scratch of {@link Fp32Layer}s: x, y, dy, dx, gradients; null when no layer falls back. */
+    final DevicePool.Region[] fp32Scratch;
+
+    /**
+     * The FP32 buffers the layers run in FP32 share ({@link Fp32Layer}): x and dx of {@code inSample} elements per
+     * sample, y and dy of {@code outSample} (the largest over those layers), and {@code gradientElements} FP32
+     * gradients indexed as the gradient block (up to the end of the last such layer's parameters).
+     */
+    public record Fp32Scratch(int inSample, int outSample, long gradientElements) {
+        public static final Fp32Scratch NONE = new Fp32Scratch(0, 0, 0);
+    }
 
     /**
      * cuBLAS's workspace, given to it with cublasSetWorkspace so that captured GEMMs allocate nothing: 32 MiB, the
@@ -79,6 +92,12 @@ public final class MemoryPlan {
     /** With {@code act} 16-bit, the plan of mixed precision. */
     public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes, boolean augment,
                       StorageFormat act) {
+        this(spec, maxBatch, trainCount, testCount, workspaceBytes, augment, act, Fp32Scratch.NONE);
+    }
+
+    /** With the FP32 scratch of layers that run in FP32 under mixed precision (none: {@link Fp32Scratch#NONE}). */
+    public MemoryPlan(NetworkSpec spec, int maxBatch, int trainCount, int testCount, long workspaceBytes, boolean augment,
+                      StorageFormat act, Fp32Scratch fallback) {
         long p = spec.parameterCount();
         boolean half = act.isHalf();
         int e = act.bytes();
@@ -119,6 +138,15 @@ public final class MemoryPlan {
         testLabels = pool.add("test labels", testCount);
         workspace = pool.add("cudnn workspace", workspaceBytes);
         cublasWorkspace = pool.add("cublas workspace", CUBLAS_WORKSPACE_BYTES);
+        if (fallback.equals(Fp32Scratch.NONE)) {
+            fp32Scratch = null;
+        } else {
+            long in = 4L * maxBatch * fallback.inSample();
+            long out = 4L * maxBatch * fallback.outSample();
+            fp32Scratch = new DevicePool.Region[] {pool.add("fp32 fallback x", in), pool.add("fp32 fallback y", out),
+                    pool.add("fp32 fallback dy", out), pool.add("fp32 fallback dx", in),
+                    pool.add("fp32 fallback gradients", 4 * fallback.gradientElements())};
+        }
     }
 
     /**
@@ -135,6 +163,11 @@ public final class MemoryPlan {
         long actGrads = activationGrads[0].bytes() + activationGrads[1].bytes() + logitGradsFloat.bytes();
         long data = trainImages.bytes() + trainLabels.bytes() + testImages.bytes() + testLabels.bytes() + perm.bytes()
                 + crop.bytes() + flip.bytes();
+        if (fp32Scratch != null) {
+            acts += fp32Scratch[0].bytes() + fp32Scratch[1].bytes();
+            actGrads += fp32Scratch[2].bytes() + fp32Scratch[3].bytes();
+            paramsAndOpt += fp32Scratch[4].bytes();
+        }
         return new long[] {paramsAndOpt, acts, actGrads, data, workspace.bytes() + cublasWorkspace.bytes()};
     }
 
