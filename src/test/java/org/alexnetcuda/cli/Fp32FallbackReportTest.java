@@ -12,9 +12,9 @@ import com.google.gson.JsonParser;
 
 import org.alexnetcuda.device.sim.SimDevice;
 import org.alexnetcuda.engine.EngineConfig;
-import org.alexnetcuda.engine.ParameterStore;
-import org.alexnetcuda.engine.Precision;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.ParameterStore;
+import org.alexnetcuda.tensor.Precision;
+import org.alexnetcuda.tensor.StorageFormat;
 import org.alexnetcuda.engine.cuda.CudaEngine;
 import org.alexnetcuda.model.AlexNet;
 import org.alexnetcuda.model.LrnPlacement;

@@ -192,7 +192,7 @@ public final class CudaEngine implements Engine {
             if (!fallback.covers(l.name())) {
                 continue;
             }
-            List<org.alexnetcuda.engine.Parameter> params = initial.parameters().stream()
+            List<org.alexnetcuda.tensor.Parameter> params = initial.parameters().stream()
                     .filter(p -> l.module() != null && p.name().startsWith(l.module() + ".")).toList();
             Fp32Fallback.Refusal why = fallback.refusals().stream().filter(r -> r.layer().equals(l.name())).findFirst()
                     .orElseThrow();

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 import org.alexnetcuda.device.DeviceException;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * Which layers run in FP32 under mixed precision because cuDNN refused one of their 16-bit calls, decided once by

@@ -3,8 +3,8 @@ package org.alexnetcuda.engine.cuda;
 import java.util.List;
 
 import org.alexnetcuda.device.DevicePtr;
-import org.alexnetcuda.engine.Parameter;
-import org.alexnetcuda.engine.StorageFormat;
+import org.alexnetcuda.tensor.Parameter;
+import org.alexnetcuda.tensor.StorageFormat;
 
 /**
  * A layer that runs in FP32 under mixed precision because cuDNN refused one of its 16-bit calls
