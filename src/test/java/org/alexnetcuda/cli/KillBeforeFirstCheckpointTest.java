@@ -35,12 +35,19 @@ class KillBeforeFirstCheckpointTest {
     @TempDir
     static Path tmp;
     private static Path reference;
+    /** How long a whole child run takes on this machine: random kills are drawn within it, so they hit a live run. */
+    private static int childMillis;
 
     @BeforeAll
-    static void uninterrupted() {
+    static void uninterrupted() throws Exception {
         reference = tmp.resolve("reference");
         CliTest.Run r = CliTest.run(RunCliTest.args(RUN, "--run-dir", reference.toString()));
         assertEquals(0, r.code(), r.err());
+        long start = System.nanoTime();
+        Process child = InterruptionTest.start(tmp.resolve("timed.log"), List.of(), List.of(),
+                RunCliTest.args(RUN, "--run-dir", tmp.resolve("timed").toString()));
+        assertEquals(0, child.waitFor(), "an uninterrupted child run");
+        childMillis = (int) ((System.nanoTime() - start) / 1_000_000);
     }
 
     /** When a kill is aimed. */
@@ -51,7 +58,7 @@ class KillBeforeFirstCheckpointTest {
         WRITING_CONFIGURATION,
         /** As soon as the run folder is seen: before the first checkpoint. */
         FOLDER_CREATED,
-        /** 100 to 3000 ms: data loading, engine start, training, the first checkpoint, the second. */
+        /** From 100 ms to 90% of a whole child run: data loading, engine start, training, the checkpoints. */
         RANDOM,
         /** As soon as the first checkpoint is complete. */
         FIRST_CHECKPOINT
@@ -63,7 +70,8 @@ class KillBeforeFirstCheckpointTest {
     @Test
     void killedAtAnyMomentEveryRunCompletesAsIfUninterrupted() throws Exception {
         long seed = Long.getLong("killTest.seed", System.nanoTime());
-        System.out.println("KillBeforeFirstCheckpointTest seed " + seed + " (repeat with -DkillTest.seed=" + seed + ")");
+        System.out.println("KillBeforeFirstCheckpointTest seed " + seed + " (repeat with -DkillTest.seed=" + seed
+                + "); a whole child run takes " + childMillis + " ms here");
         SplittableRandom rng = new SplittableRandom(seed);
         List<Moment> plan = List.of(Moment.FIRST_100_MS, Moment.WRITING_CONFIGURATION, Moment.FOLDER_CREATED,
                 Moment.RANDOM, Moment.FIRST_100_MS, Moment.RANDOM, Moment.WRITING_CONFIGURATION, Moment.RANDOM,
@@ -81,7 +89,7 @@ class KillBeforeFirstCheckpointTest {
             Process p = InterruptionTest.start(log, List.of(), jvm, command);
             String aim = switch (moment) {
                 case FIRST_100_MS -> sleep(rng.nextInt(0, 100));
-                case RANDOM -> sleep(rng.nextInt(100, 3000));
+                case RANDOM -> sleep(rng.nextInt(100, Math.max(101, childMillis * 9 / 10)));
                 case WRITING_CONFIGURATION -> await(p, log, () -> creating(runs).stream()
                         .anyMatch(d -> Files.exists(d.resolve(RunConfigFile.FILE))), "config.json written, not renamed");
                 case FOLDER_CREATED -> await(p, log, () -> Files.isDirectory(run), "the folder appeared");
