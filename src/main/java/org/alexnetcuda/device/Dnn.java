@@ -36,6 +36,15 @@ public interface Dnn {
         }
     }
 
+    /** cuDNN's name of a storage format's cudnnDataType_t: CUDNN_DATA_FLOAT, CUDNN_DATA_HALF, CUDNN_DATA_BFLOAT16. */
+    static String dataTypeName(StorageFormat type) {
+        return switch (type) {
+            case F32 -> "CUDNN_DATA_FLOAT";
+            case F16 -> "CUDNN_DATA_HALF";
+            case BF16 -> "CUDNN_DATA_BFLOAT16";
+        };
+    }
+
     /** The convolution passes, each with its own algorithm enumeration. */
     enum ConvPass { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
 

@@ -27,15 +27,6 @@ final class SimDescriptors {
         }
     }
 
-    /** cuDNN's name of a storage format's cudnnDataType_t. */
-    static String dataType(StorageFormat type) {
-        return switch (type) {
-            case F32 -> "CUDNN_DATA_FLOAT";
-            case F16 -> "CUDNN_DATA_HALF";
-            case BF16 -> "CUDNN_DATA_BFLOAT16";
-        };
-    }
-
     /** " half" or " bfloat16" after a 16-bit descriptor's dims (nothing for FLOAT, as before 16-bit types). */
     private static String suffix(StorageFormat type) {
         return type == StorageFormat.F32 ? "" : " " + type.dtype();

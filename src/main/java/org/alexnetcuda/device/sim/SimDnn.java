@@ -90,7 +90,7 @@ public final class SimDnn implements Dnn {
     private void refuseIfAsked(String call, Tensor4d d) {
         String status = refusals.getOrDefault(call, Map.of()).get(d.type);
         if (status != null) {
-            throw new DeviceException(call, status, "refused by the simulator for " + SimDescriptors.dataType(d.type));
+            throw new DeviceException(call, status, "refused by the simulator for " + Dnn.dataTypeName(d.type));
         }
     }
 
@@ -105,7 +105,7 @@ public final class SimDnn implements Dnn {
         if (t.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, t + " has more than 2^31 - 1 elements");
         }
-        tensorDataTypes.add(SimDescriptors.dataType(type));
+        tensorDataTypes.add(Dnn.dataTypeName(type));
         return t;
     }
 
@@ -118,7 +118,7 @@ public final class SimDnn implements Dnn {
         if (f.count() > Integer.MAX_VALUE) {
             throw new DeviceException(call, Status.CUDNN_NOT_SUPPORTED, f + " has more than 2^31 - 1 elements");
         }
-        filterDataTypes.add(SimDescriptors.dataType(type));
+        filterDataTypes.add(Dnn.dataTypeName(type));
         return f;
     }
 
@@ -520,8 +520,8 @@ public final class SimDnn implements Dnn {
         // cuDNN API reference, cudnnConvolution{Forward,BackwardData,BackwardFilter}: BAD_PARAM when the tensors'
         // and the filter's data types do not match (the compute type is FLOAT for all three).
         if (xd.type != wd.type || yd.type != wd.type) {
-            throw badParam(call, "x, w and y must share one data type: x " + SimDescriptors.dataType(xd.type)
-                    + ", w " + SimDescriptors.dataType(wd.type) + ", y " + SimDescriptors.dataType(yd.type));
+            throw badParam(call, "x, w and y must share one data type: x " + Dnn.dataTypeName(xd.type)
+                    + ", w " + Dnn.dataTypeName(wd.type) + ", y " + Dnn.dataTypeName(yd.type));
         }
         return new ConvGeometry(xd.n, xd.c, xd.h, xd.w, wd.k, wd.r, wd.s, yd.h, yd.w, cd.padH, cd.padW, cd.strideH,
                 cd.strideW);
@@ -566,8 +566,8 @@ public final class SimDnn implements Dnn {
     private static void requireSameType(String call, String status, String what, Tensor4d t, String other,
                                         Tensor4d o) {
         if (t.type != o.type) {
-            throw new DeviceException(call, status, what + " is " + SimDescriptors.dataType(t.type) + " but " + other
-                    + " is " + SimDescriptors.dataType(o.type));
+            throw new DeviceException(call, status, what + " is " + Dnn.dataTypeName(t.type) + " but " + other
+                    + " is " + Dnn.dataTypeName(o.type));
         }
     }
 

@@ -194,10 +194,8 @@ public final class CudaEngine implements Engine {
             }
             List<org.alexnetcuda.tensor.Parameter> params = initial.parameters().stream()
                     .filter(p -> l.module() != null && p.name().startsWith(l.module() + ".")).toList();
-            Fp32Fallback.Refusal why = fallback.refusals().stream().filter(r -> r.layer().equals(l.name())).findFirst()
-                    .orElseThrow();
             Fp32Layer f = new Fp32Layer(create(l, in.get(i), out.get(i), i, initial, ctx32), ctx, ctx32,
-                    in.get(i).sampleSize(), out.get(i).sampleSize(), params, why.reason());
+                    in.get(i).sampleSize(), out.get(i).sampleSize(), params);
             layers.get(i).close();
             layers.set(i, f);
             wrapped.add(f);
@@ -275,18 +273,8 @@ public final class CudaEngine implements Engine {
 
     /** The largest batch size up to the configured one whose pool fits in {@code budget} bytes; 0 if none. */
     private int largestBatchWithin(long budget, long workspace) {
-        int lo = 0;
-        int hi = maxBatch;
-        while (lo < hi) {
-            int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryPlan(spec, mid, trainCount, testCount, workspace, config.augment(), act, scratch).totalBytes()
-                    <= budget) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
+        return OutOfDeviceMemoryException.largestBatch(maxBatch, budget, b -> new MemoryPlan(spec, b, trainCount,
+                testCount, workspace, config.augment(), act, scratch).totalBytes());
     }
 
     /** The statuses of an allocation that failed for lack of device memory, by library. */
@@ -314,11 +302,7 @@ public final class CudaEngine implements Engine {
     /** Runs an operation that queues device work; {@code what} names it in a kernel failure's report. */
     private void queue(String what, Runnable work) {
         faults.queued(what);
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            throw reported(e);
-        }
+        guarded(work);
         faults.returned();
     }
 

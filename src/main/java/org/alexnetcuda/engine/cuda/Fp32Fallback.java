@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 import org.alexnetcuda.device.DeviceException;
+import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.tensor.StorageFormat;
 
 /**
@@ -71,13 +72,9 @@ public final class Fp32Fallback {
         return l instanceof Conv2d || l instanceof LrnLayer || l instanceof MaxPool || l instanceof Linear;
     }
 
-    /** cuDNN's name of a 16-bit storage format's data type, as in CUDNN_DATA_BFLOAT16. */
+    /** cuDNN's name of a storage format's data type without its prefix: HALF for CUDNN_DATA_HALF. */
     static String dataType(StorageFormat f) {
-        return switch (f) {
-            case F16 -> "HALF";
-            case BF16 -> "BFLOAT16";
-            case F32 -> "FLOAT";
-        };
+        return Dnn.dataTypeName(f).substring("CUDNN_DATA_".length());
     }
 
     public boolean isEmpty() {

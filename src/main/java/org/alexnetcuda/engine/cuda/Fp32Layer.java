@@ -25,7 +25,6 @@ final class Fp32Layer implements CudaLayer {
     private final int inSample;
     private final int outSample;
     private final List<Parameter> params;
-    private final String refusal;
     private DevicePtr x32;
     private DevicePtr y32;
     private DevicePtr dy32;
@@ -36,17 +35,14 @@ final class Fp32Layer implements CudaLayer {
      * @param ctx       the engine's (16-bit) context
      * @param wide      {@code ctx.fp32()}, whose gradient pointer is the FP32 gradient scratch
      * @param params    the layer's parameters (their gradients are widened and narrowed around backward)
-     * @param refusal   why, e.g. "cudnnLRNCrossChannelForward: CUDNN_STATUS_NOT_SUPPORTED for BFLOAT16"
      */
-    Fp32Layer(CudaLayer fp32, CudaContext ctx, CudaContext wide, int inSample, int outSample, List<Parameter> params,
-              String refusal) {
+    Fp32Layer(CudaLayer fp32, CudaContext ctx, CudaContext wide, int inSample, int outSample, List<Parameter> params) {
         this.fp32 = fp32;
         this.ctx = ctx;
         this.wide = wide;
         this.inSample = inSample;
         this.outSample = outSample;
         this.params = List.copyOf(params);
-        this.refusal = refusal;
     }
 
     /** Points the layer at the pool's FP32 scratch: x and dx of the input's size, y and dy of the output's. */
@@ -59,10 +55,6 @@ final class Fp32Layer implements CudaLayer {
 
     CudaLayer fp32() {
         return fp32;
-    }
-
-    String refusal() {
-        return refusal;
     }
 
     @Override

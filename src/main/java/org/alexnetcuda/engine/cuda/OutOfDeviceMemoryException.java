@@ -77,11 +77,19 @@ public final class OutOfDeviceMemoryException extends RuntimeException {
      * grows with b, so a binary search finds it.
      */
     public static int largestFittingBatch(NetworkSpec spec, long datasetImages, long workspaceBytes, long freeBytes, int upTo) {
+        return largestBatch(upTo, freeBytes, b -> new MemoryEstimate(spec, b, datasetImages, workspaceBytes).total());
+    }
+
+    /**
+     * The largest batch size b in [1, upTo] with {@code bytesAt(b) <= budget}, 0 if not even 1 fits: a binary search,
+     * since what a batch needs grows with its size.
+     */
+    static int largestBatch(int upTo, long budget, java.util.function.IntToLongFunction bytesAt) {
         int lo = 0;
         int hi = upTo;
         while (lo < hi) {
             int mid = lo + (hi - lo + 1) / 2;
-            if (new MemoryEstimate(spec, mid, datasetImages, workspaceBytes).total() <= freeBytes) {
+            if (bytesAt.applyAsLong(mid) <= budget) {
                 lo = mid;
             } else {
                 hi = mid - 1;
