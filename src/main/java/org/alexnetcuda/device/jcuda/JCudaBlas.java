@@ -5,7 +5,6 @@ import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.tensor.StorageFormat;
 
-import jcuda.Pointer;
 import jcuda.cudaDataType;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasComputeType;
@@ -29,6 +28,7 @@ import jcuda.runtime.cudaStream_t;
 final class JCudaBlas implements Blas {
     private final JCudaContext context;
     private final cublasHandle handle = new cublasHandle();
+    private final HostValues scalars = new HostValues();
     private boolean closed;
 
     JCudaBlas(JCudaContext context) {
@@ -66,8 +66,8 @@ final class JCudaBlas implements Blas {
     public void sgemm(Op transA, Op transB, int m, int n, int k, float alpha, DevicePtr a, int lda, DevicePtr b,
                       int ldb, float beta, DevicePtr c, int ldc) {
         context.enter();
-        int rc = JCublas2.cublasSgemm(handle, op(transA), op(transB), m, n, k, Pointer.to(new float[] {alpha}),
-                JCudaPointers.of(a), lda, JCudaPointers.of(b), ldb, Pointer.to(new float[] {beta}),
+        int rc = JCublas2.cublasSgemm(handle, op(transA), op(transB), m, n, k, scalars.alpha(alpha),
+                JCudaPointers.of(a), lda, JCudaPointers.of(b), ldb, scalars.beta(beta),
                 JCudaPointers.of(c), ldc);
         Check.cublas(rc, "cublasSgemm", transA + transB.toString() + " m=" + m + " n=" + n + " k=" + k + " lda="
                 + lda + " ldb=" + ldb + " ldc=" + ldc);
@@ -77,8 +77,8 @@ final class JCudaBlas implements Blas {
     public void sgemv(Op trans, int m, int n, float alpha, DevicePtr a, int lda, DevicePtr x, int incx, float beta,
                       DevicePtr y, int incy) {
         context.enter();
-        int rc = JCublas2.cublasSgemv(handle, op(trans), m, n, Pointer.to(new float[] {alpha}), JCudaPointers.of(a),
-                lda, JCudaPointers.of(x), incx, Pointer.to(new float[] {beta}), JCudaPointers.of(y), incy);
+        int rc = JCublas2.cublasSgemv(handle, op(trans), m, n, scalars.alpha(alpha), JCudaPointers.of(a),
+                lda, JCudaPointers.of(x), incx, scalars.beta(beta), JCudaPointers.of(y), incy);
         Check.cublas(rc, "cublasSgemv", trans + " m=" + m + " n=" + n + " lda=" + lda);
     }
 
@@ -99,8 +99,8 @@ final class JCudaBlas implements Blas {
                      DevicePtr b, int ldb, float beta, DevicePtr c, int ldc) {
         context.enter();
         int t = dataType(type);
-        int rc = JCublas2.cublasGemmEx_new(handle, op(transA), op(transB), m, n, k, Pointer.to(new float[] {alpha}),
-                JCudaPointers.of(a), t, lda, JCudaPointers.of(b), t, ldb, Pointer.to(new float[] {beta}),
+        int rc = JCublas2.cublasGemmEx_new(handle, op(transA), op(transB), m, n, k, scalars.alpha(alpha),
+                JCudaPointers.of(a), t, lda, JCudaPointers.of(b), t, ldb, scalars.beta(beta),
                 JCudaPointers.of(c), t, ldc, cublasComputeType.CUBLAS_COMPUTE_32F, cublasGemmAlgo.CUBLAS_GEMM_DEFAULT);
         Check.cublas(rc, "cublasGemmEx", type + " " + transA + transB + " m=" + m + " n=" + n + " k=" + k + " lda="
                 + lda + " ldb=" + ldb + " ldc=" + ldc);

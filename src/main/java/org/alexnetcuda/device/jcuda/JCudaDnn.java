@@ -44,6 +44,8 @@ import jcuda.runtime.cudaStream_t;
 final class JCudaDnn implements Dnn {
     private final JCudaContext context;
     private final cudnnHandle handle = new cudnnHandle();
+    /** alpha and beta: host floats, as cuDNN takes for FLOAT, HALF and BFLOAT16 data (double only for DOUBLE). */
+    private final HostValues scalars = new HostValues();
     private boolean closed;
 
     JCudaDnn(JCudaContext context) {
@@ -303,8 +305,8 @@ final class JCudaDnn implements Dnn {
                                    DevicePtr w, Handles.ConvDesc conv, int algo, DevicePtr workspace,
                                    long workspaceBytes, float beta, Handles.TensorDesc yDesc, DevicePtr y) {
         context.enter();
-        Check.cudnn(JCudnn.cudnnConvolutionForward(handle, scalar(alpha), tensor(xDesc), ptr(x), filter(wDesc), ptr(w),
-                conv(conv), algo, ptr(workspace), workspaceBytes, scalar(beta), tensor(yDesc), ptr(y)),
+        Check.cudnn(JCudnn.cudnnConvolutionForward(handle, scalars.alpha(alpha), tensor(xDesc), ptr(x), filter(wDesc), ptr(w),
+                conv(conv), algo, ptr(workspace), workspaceBytes, scalars.beta(beta), tensor(yDesc), ptr(y)),
                 "cudnnConvolutionForward", "algo " + algo + " " + xDesc + " * " + wDesc + " workspace "
                         + workspaceBytes);
     }
@@ -314,8 +316,8 @@ final class JCudaDnn implements Dnn {
                                         DevicePtr dy, Handles.ConvDesc conv, int algo, DevicePtr workspace,
                                         long workspaceBytes, float beta, Handles.TensorDesc dxDesc, DevicePtr dx) {
         context.enter();
-        Check.cudnn(JCudnn.cudnnConvolutionBackwardData(handle, scalar(alpha), filter(wDesc), ptr(w), tensor(dyDesc),
-                ptr(dy), conv(conv), algo, ptr(workspace), workspaceBytes, scalar(beta), tensor(dxDesc), ptr(dx)),
+        Check.cudnn(JCudnn.cudnnConvolutionBackwardData(handle, scalars.alpha(alpha), filter(wDesc), ptr(w), tensor(dyDesc),
+                ptr(dy), conv(conv), algo, ptr(workspace), workspaceBytes, scalars.beta(beta), tensor(dxDesc), ptr(dx)),
                 "cudnnConvolutionBackwardData", "algo " + algo + " dy " + dyDesc + " " + wDesc + " workspace "
                         + workspaceBytes);
     }
@@ -326,8 +328,8 @@ final class JCudaDnn implements Dnn {
                                           DevicePtr workspace, long workspaceBytes, float beta,
                                           Handles.FilterDesc dwDesc, DevicePtr dw) {
         context.enter();
-        Check.cudnn(JCudnn.cudnnConvolutionBackwardFilter(handle, scalar(alpha), tensor(xDesc), ptr(x), tensor(dyDesc),
-                ptr(dy), conv(conv), algo, ptr(workspace), workspaceBytes, scalar(beta), filter(dwDesc), ptr(dw)),
+        Check.cudnn(JCudnn.cudnnConvolutionBackwardFilter(handle, scalars.alpha(alpha), tensor(xDesc), ptr(x), tensor(dyDesc),
+                ptr(dy), conv(conv), algo, ptr(workspace), workspaceBytes, scalars.beta(beta), filter(dwDesc), ptr(dw)),
                 "cudnnConvolutionBackwardFilter", "algo " + algo + " x " + xDesc + " dw " + dwDesc + " workspace "
                         + workspaceBytes);
     }
@@ -336,7 +338,7 @@ final class JCudaDnn implements Dnn {
     public void convolutionBackwardBias(float alpha, Handles.TensorDesc dyDesc, DevicePtr dy, float beta,
                                         Handles.TensorDesc dbDesc, DevicePtr db) {
         context.enter();
-        Check.cudnn(JCudnn.cudnnConvolutionBackwardBias(handle, scalar(alpha), tensor(dyDesc), ptr(dy), scalar(beta),
+        Check.cudnn(JCudnn.cudnnConvolutionBackwardBias(handle, scalars.alpha(alpha), tensor(dyDesc), ptr(dy), scalars.beta(beta),
                 tensor(dbDesc), ptr(db)), "cudnnConvolutionBackwardBias", "dy " + dyDesc + " db " + dbDesc);
     }
 
@@ -344,7 +346,7 @@ final class JCudaDnn implements Dnn {
     public void addTensor(float alpha, Handles.TensorDesc bDesc, DevicePtr b, float beta, Handles.TensorDesc yDesc,
                           DevicePtr y) {
         context.enter();
-        Check.cudnn(JCudnn.cudnnAddTensor(handle, scalar(alpha), tensor(bDesc), ptr(b), scalar(beta), tensor(yDesc),
+        Check.cudnn(JCudnn.cudnnAddTensor(handle, scalars.alpha(alpha), tensor(bDesc), ptr(b), scalars.beta(beta), tensor(yDesc),
                 ptr(y)), "cudnnAddTensor", bDesc + " onto " + yDesc);
     }
 
@@ -353,7 +355,7 @@ final class JCudaDnn implements Dnn {
                                Handles.TensorDesc yDesc, DevicePtr y) {
         context.enter();
         Check.cudnn(JCudnn.cudnnPoolingForward(handle, JCudaHandles.as(JCudaHandles.PoolDesc.class, pool).cu(),
-                scalar(alpha), tensor(xDesc), ptr(x), scalar(beta), tensor(yDesc), ptr(y)), "cudnnPoolingForward",
+                scalars.alpha(alpha), tensor(xDesc), ptr(x), scalars.beta(beta), tensor(yDesc), ptr(y)), "cudnnPoolingForward",
                 pool + " " + xDesc + " -> " + yDesc);
     }
 
@@ -363,7 +365,7 @@ final class JCudaDnn implements Dnn {
                                 float beta, Handles.TensorDesc dxDesc, DevicePtr dx) {
         context.enter();
         Check.cudnn(JCudnn.cudnnPoolingBackward(handle, JCudaHandles.as(JCudaHandles.PoolDesc.class, pool).cu(),
-                scalar(alpha), tensor(yDesc), ptr(y), tensor(dyDesc), ptr(dy), tensor(xDesc), ptr(x), scalar(beta),
+                scalars.alpha(alpha), tensor(yDesc), ptr(y), tensor(dyDesc), ptr(dy), tensor(xDesc), ptr(x), scalars.beta(beta),
                 tensor(dxDesc), ptr(dx)), "cudnnPoolingBackward", pool + " " + xDesc + " <- " + yDesc);
     }
 
@@ -372,7 +374,7 @@ final class JCudaDnn implements Dnn {
                            Handles.TensorDesc yDesc, DevicePtr y) {
         context.enter();
         Check.cudnn(JCudnn.cudnnLRNCrossChannelForward(handle, JCudaHandles.as(JCudaHandles.LrnDesc.class, lrn).cu(),
-                cudnnLRNMode.CUDNN_LRN_CROSS_CHANNEL_DIM1, scalar(alpha), tensor(xDesc), ptr(x), scalar(beta),
+                cudnnLRNMode.CUDNN_LRN_CROSS_CHANNEL_DIM1, scalars.alpha(alpha), tensor(xDesc), ptr(x), scalars.beta(beta),
                 tensor(yDesc), ptr(y)), "cudnnLRNCrossChannelForward", lrn + " " + xDesc);
     }
 
@@ -382,8 +384,8 @@ final class JCudaDnn implements Dnn {
                             Handles.TensorDesc dxDesc, DevicePtr dx) {
         context.enter();
         Check.cudnn(JCudnn.cudnnLRNCrossChannelBackward(handle, JCudaHandles.as(JCudaHandles.LrnDesc.class, lrn).cu(),
-                cudnnLRNMode.CUDNN_LRN_CROSS_CHANNEL_DIM1, scalar(alpha), tensor(yDesc), ptr(y), tensor(dyDesc),
-                ptr(dy), tensor(xDesc), ptr(x), scalar(beta), tensor(dxDesc), ptr(dx)),
+                cudnnLRNMode.CUDNN_LRN_CROSS_CHANNEL_DIM1, scalars.alpha(alpha), tensor(yDesc), ptr(y), tensor(dyDesc),
+                ptr(dy), tensor(xDesc), ptr(x), scalars.beta(beta), tensor(dxDesc), ptr(dx)),
                 "cudnnLRNCrossChannelBackward", lrn + " " + xDesc);
     }
 
@@ -402,14 +404,6 @@ final class JCudaDnn implements Dnn {
 
     private static AlgoPerf perf(int algo, int status, float time, long memory, int determinism, int mathType) {
         return new AlgoPerf(algo, status, time, memory, determinism == cudnnDeterminism.CUDNN_DETERMINISTIC, mathType);
-    }
-
-    /**
-     * A host float for alpha or beta: FLOAT tensors take float scalars, and so do HALF and BFLOAT16 ones (cuDNN's
-     * scaling parameters are double only for DOUBLE tensors).
-     */
-    private static Pointer scalar(float v) {
-        return Pointer.to(new float[] {v});
     }
 
     private static Pointer ptr(DevicePtr p) {

@@ -3,16 +3,16 @@ package org.alexnetcuda.device.jcuda;
 import org.alexnetcuda.kernels.Kernel;
 import org.alexnetcuda.kernels.KernelLauncher;
 
-import jcuda.NativePointerObject;
 import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 /**
  * {@link KernelLauncher} on the GPU through the JCuda driver API: finds the kernel in the loaded PTX
- * ({@link PtxModules}) and calls cuLaunchKernel. Device pointers are {@link jcuda.Pointer}s (a
- * {@link jcuda.driver.CUdeviceptr}, possibly with a byte offset); the stream is a {@link CUstream} or null for the
+ * ({@link PtxModules}) and calls cuLaunchKernel. Device pointers are {@link CUdeviceptr}s (possibly with a byte
+ * offset); the stream is a {@link CUstream} or null for the
  * default stream. The driver copies the argument values at launch time, also while a stream is being captured.
  *
  * <p>A refused launch (a bad shape, too many resources) is a {@link org.alexnetcuda.device.DeviceException} naming
@@ -22,6 +22,7 @@ import jcuda.driver.JCudaDriver;
  */
 final class JCudaKernelLauncher implements KernelLauncher {
     private final PtxModules modules;
+    private final HostValues values = new HostValues();
 
     JCudaKernelLauncher(PtxModules modules) {
         this.modules = modules;
@@ -33,7 +34,7 @@ final class JCudaKernelLauncher implements KernelLauncher {
         if (stream != null && !(stream instanceof CUstream)) {
             throw new IllegalArgumentException("stream must be a CUstream or null, got " + stream.getClass());
         }
-        Pointer params = kernelParams(kernel, args);
+        Pointer params = kernelParams(kernel, args, values);
         CUfunction f = modules.function(kernel.module(), kernel.name());
         Check.cu(JCudaDriver.cuLaunchKernel(f, gridX, 1, 1, blockX, 1, 1, sharedBytes, (CUstream) stream, params,
                 null), "cuLaunchKernel", launchShape(kernel, gridX, blockX, sharedBytes));
@@ -44,28 +45,28 @@ final class JCudaKernelLauncher implements KernelLauncher {
         return kernel.name() + " <<<" + gridX + ", " + blockX + ", " + sharedBytes + ">>>";
     }
 
-    /** cuLaunchKernel's kernelParams: a pointer to an array of pointers, one to each argument's value. */
-    static Pointer kernelParams(Kernel kernel, Object[] args) {
-        NativePointerObject[] values = new NativePointerObject[args.length];
+    /**
+     * cuLaunchKernel's kernelParams: a pointer to an array of pointers, one to each argument's value, the values in
+     * {@code values}' direct buffers (a device pointer as its 64-bit address, null as 0).
+     */
+    static Pointer kernelParams(Kernel kernel, Object[] args, HostValues values) {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
-            values[i] = switch (kernel.params().get(i)) {
+            java.nio.ByteBuffer v = values.param(i);
+            switch (kernel.params().get(i)) {
                 case PTR -> {
-                    if (a == null) {
-                        yield Pointer.to(new long[] {0L});
-                    }
-                    if (!(a instanceof Pointer p)) {
+                    if (a != null && !(a instanceof CUdeviceptr)) {
                         throw new IllegalArgumentException(kernel + " argument " + i
-                                + ": a device pointer must be a jcuda.Pointer, got " + a.getClass().getName());
+                                + ": a device pointer must be a CUdeviceptr, got " + a.getClass().getName());
                     }
-                    yield Pointer.to(p);
+                    v.putLong(0, a == null ? 0L : JCudaPointers.address((CUdeviceptr) a).address());
                 }
-                case I32, U32 -> Pointer.to(new int[] {(Integer) a});
-                case I64, U64 -> Pointer.to(new long[] {(Long) a});
-                case F32 -> Pointer.to(new float[] {(Float) a});
-                case F64 -> Pointer.to(new double[] {(Double) a});
-            };
+                case I32, U32 -> v.putInt(0, (Integer) a);
+                case I64, U64 -> v.putLong(0, (Long) a);
+                case F32 -> v.putFloat(0, (Float) a);
+                case F64 -> v.putDouble(0, (Double) a);
+            }
         }
-        return Pointer.to(values);
+        return values.kernelParams(args.length);
     }
 }

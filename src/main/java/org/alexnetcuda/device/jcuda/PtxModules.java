@@ -10,7 +10,6 @@ import java.util.Map;
 import org.alexnetcuda.device.DeviceException;
 import org.alexnetcuda.kernels.PtxSource;
 
-import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
@@ -70,7 +69,7 @@ final class PtxModules implements AutoCloseable {
         CUmodule m = new CUmodule();
         // JCuda's cuModuleLoadDataJIT is the driver's cuModuleLoadDataEx with these options; it returns the
         // CUresult and never throws, even with JCuda exceptions enabled.
-        int rc = JCudaDriver.cuModuleLoadDataJIT(m, Pointer.to(image), jit);
+        int rc = JCudaDriver.cuModuleLoadDataJIT(m, HostValues.image(image), jit);
         if (rc != CUresult.CUDA_SUCCESS) {
             int[] version = {-1};
             if (JCudaDriver.cuDriverGetVersion(version) != CUresult.CUDA_SUCCESS) {
