@@ -21,19 +21,8 @@ skip() {
 [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ] || skip "this is not x86-64 Linux"
 command -v gcc >/dev/null 2>&1 || skip "gcc not found"
 
-# The JDK of javac on the PATH, as a last resort (bin/javac -> the JDK's folder).
-javac_jdk() {
-    j=$(command -v javac 2>/dev/null) || return 0
-    dirname "$(dirname "$(readlink -f "$j")")"
-}
-
-jni=""
-for d in "$jdk" "${JAVA_HOME:-}" "$(javac_jdk)"; do
-    if [ -n "$d" ] && [ -f "$d/include/jni.h" ] && [ -f "$d/include/linux/jni_md.h" ]; then
-        jni=$d/include
-        break
-    fi
-done
+. "$here/../jni-include.sh"
+jni=$(jni_include "$jdk")
 [ -n "$jni" ] || skip "the JDK's include/jni.h was not found (a JRE has none)"
 
 nvtx=""

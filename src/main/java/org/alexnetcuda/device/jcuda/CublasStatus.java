@@ -7,7 +7,7 @@ import java.util.Map;
  * both headers, org.bytedeco:cuda 12.6-9.5-1.5.11 and 13.1-9.19-1.5.13; docs/cuda13-compat.md), so one table
  * serves both routes.
  */
-final class CublasStatus {
+public final class CublasStatus {
     /** JCublas2's own code for a failure in its JNI layer (JCublas2JNI/src/JCublas2_common.hpp, 12.6.0). */
     static final int JCUBLAS_INTERNAL_ERROR = 0x10000001;
 
@@ -27,7 +27,17 @@ final class CublasStatus {
     private CublasStatus() {
     }
 
-    static String name(int status) {
+    /** The number of a status name of the table (e.g. for a stand-in that answers with it); -1 if not in it. */
+    public static int number(String name) {
+        for (Map.Entry<Integer, String> e : NAMES.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    public static String name(int status) {
         String n = NAMES.get(status);
         return n != null ? n : "cublasStatus " + status;
     }

@@ -14,7 +14,7 @@ import java.util.Map;
  * ARCH_MISMATCH = 3007, MAPPING_ERROR = 4006, RUNTIME_PREREQUISITE_MISSING = 3008, VERSION_MISMATCH = 1002)
  * share numbers with the names below.
  */
-final class CudnnStatus {
+public final class CudnnStatus {
     /**
      * JCudnn's own code for a failure inside its JNI layer: JCUDNN_STATUS_INTERNAL_ERROR, defined as (-1) in
      * JCudnnJNI/src/JCudnn_common.hpp of both the 11.7.0 and the 12.6.0 natives. (Each JCuda library has its own:
@@ -77,8 +77,18 @@ final class CudnnStatus {
     private CudnnStatus() {
     }
 
+    /** The number of a status name of the table (e.g. for a stand-in that answers with it); -1 if not in it. */
+    public static int number(String name) {
+        for (Map.Entry<Integer, String> e : NAMES.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
     /** The cuDNN 9 name; a number outside the table is named by its group, e.g. "CUDNN_STATUS_BAD_PARAM (2099)". */
-    static String name(int status) {
+    public static String name(int status) {
         String n = NAMES.get(status);
         if (n != null) {
             return n;

@@ -43,6 +43,19 @@ public final class SimBlas implements Blas {
         this.streams = streams;
     }
 
+    /**
+     * The state of a handle cublasCreate has just made: the legacy default stream, cuBLAS's own workspace, the
+     * default math mode. The simulator has one cuBLAS handle; the host stand-in calls this when its program creates
+     * one (cublasCreate), so a handle never inherits an earlier one's stream or workspace.
+     */
+    public void reset() {
+        calls.enter("cublasCreate");
+        stream = null;
+        workspace = null;
+        workspaceBytes = 0;
+        mathMode = MathMode.DEFAULT;
+    }
+
     @Override
     public void setStream(Stream stream) {
         calls.enter("cublasSetStream");

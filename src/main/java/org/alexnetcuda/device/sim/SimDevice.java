@@ -75,12 +75,7 @@ public final class SimDevice implements Device {
         // module's code takes device memory (charged as its PTX's size), so a load can run out of it.
         kernels = (kernel, gridX, blockX, sharedBytes, stream, args) -> {
             if (!loadedModules.contains(kernel.module())) {
-                String load = "cuModuleLoadDataEx";
-                calls.enter(load);
-                streams.prohibitDuringCapture(load + " (module " + kernel.module() + ", first launch of "
-                        + kernel.name() + ")");
-                memory.reserve(load, PtxSource.read(kernel.module()).length());
-                loadedModules.add(kernel.module());
+                loadModule(kernel.module(), kernel.name());
             }
             try {
                 reference.launch(kernel, gridX, blockX, sharedBytes, stream, args);
@@ -89,6 +84,21 @@ public final class SimDevice implements Device {
                 calls.kernelFailed(trap);
             }
         };
+    }
+
+    /**
+     * cuModuleLoadDataEx of one of our PTX modules: refused while a stream captures (drivers before CUDA 12.3 do,
+     * and the simulator does for every driver), and charged its PTX's size of device memory, so a load can run out
+     * of it. The JCuda device loads a module at its first kernel's first launch ({@code kernel} names that one, or
+     * is null where the module is loaded by itself, as the host stand-in's program does).
+     */
+    public void loadModule(String module, String kernel) {
+        String load = "cuModuleLoadDataEx";
+        calls.enter(load);
+        streams.prohibitDuringCapture(load + " (module " + module + (kernel == null ? "" : ", first launch of "
+                + kernel) + ")");
+        memory.reserve(load, PtxSource.read(module).length());
+        loadedModules.add(module);
     }
 
     @Override

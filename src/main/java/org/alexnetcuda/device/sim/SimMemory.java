@@ -143,6 +143,14 @@ public final class SimMemory implements DeviceMemory {
         deviceToHost(src, dst.length, offset, count, 8, stream, b -> b.asDoubleBuffer().get(dst, offset, count));
     }
 
+    /**
+     * cuMemcpyDtoHAsync of bytes, then cuStreamSynchronize: the copy as the driver takes it, without an element
+     * type (the host stand-in's, which sees only the C call).
+     */
+    public void copyToHost(byte[] dst, int offset, int count, DevicePtr src, Stream stream) {
+        deviceToHost(src, dst.length, offset, count, 1, stream, b -> b.get(dst, offset, count));
+    }
+
     @Override
     public void copyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes, Stream stream) {
         String call = "cuMemcpyDtoDAsync";
