@@ -1,0 +1,59 @@
+package org.alexnetcuda.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.alexnetcuda.gpu.GpuSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stand-in posing as a smaller or older card (its settings are read once a process, so each run is a child
+ * JVM): the program's one-line errors and exit codes for a device too small and for bf16 on compute capability
+ * 7.5, reached through the real JCuda path.
+ */
+@Tag("standin")
+class StandinLimitsTest {
+    @TempDir
+    Path tmp;
+
+    private Scripts.Result train(String setting, String value, String... more) throws Exception {
+        GpuSupport.open().close(); // skip where the stand-in was not built
+        List<String> cmd = new ArrayList<>(List.of(Scripts.alexnetOnClasspath().split(" ")));
+        cmd.addAll(List.of("train", "--device", "gpu", "--data-dir", RunCliTest.SYNTH, "--input-size", "67",
+                "--widths", "8,16,16,16,16,32", "--limit-train", "64", "--limit-test", "32", "--batch-size", "32",
+                "--epochs", "1", "--run-dir", tmp.resolve("run").toString()));
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put(setting, value);
+        return Scripts.run(pb);
+    }
+
+    private static void assertOneLineError(Scripts.Result r, int code, String message) {
+        assertEquals(code, r.code(), r::output);
+        List<String> errors = r.output().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), r::output);
+        assertTrue(errors.get(0).startsWith("error: " + message), r::output);
+        assertFalse(r.output().contains("\tat "), r::output);
+    }
+
+    @Test
+    void aDeviceTooSmallGivesTheOutOfMemoryLine() throws Exception {
+        Scripts.Result r = train("ALEXNET_STANDIN_MEMORY", "2m");
+        assertOneLineError(r, ExitCodes.FAILURE, "out of device memory: batch size 32 needs ");
+        assertTrue(r.output().contains("2.0 MiB free"), r::output);
+    }
+
+    @Test
+    void bf16OnComputeCapability75IsRefused() throws Exception {
+        Scripts.Result r = train("ALEXNET_STANDIN_CC", "7.5", "--precision", "bf16");
+        assertOneLineError(r, ExitCodes.USAGE, "--precision bf16 needs a GPU of compute capability 8.0 or newer; "
+                + "alexnet-cuda host stand-in (no GPU), compute capability 7.5");
+    }
+}
