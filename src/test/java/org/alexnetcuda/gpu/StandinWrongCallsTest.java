@@ -18,6 +18,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasStatus;
+import jcuda.jcudnn.JCudnn;
+import jcuda.jcudnn.cudnnDropoutDescriptor;
+import jcuda.jcudnn.cudnnStatus;
+
 /**
  * Wrong calls made through JCuda reach the stand-in as C arguments and come back as the failing call's status, in
  * the program's one-line form ({@code call: STATUS (detail)}): the checks the simulator makes are made on what
@@ -54,6 +64,19 @@ class StandinWrongCallsTest {
             DeviceException e = refused("cuLaunchKernel", "CUDA_ERROR_ILLEGAL_ADDRESS",
                     () -> d.kernels().launch(wrong, 4, 256, 0, s, y, 4096, n));
             assertTrue(e.getMessage().contains("relu_forward <<<4, 256, 0>>>"), e::getMessage);
+        }
+    }
+
+    /** A function the program does not use is a stub in the stand-in: its library's NOT_SUPPORTED, no crash. */
+    @Test
+    void aFunctionTheStandinDoesNotImplementIsNotSupported() {
+        try (Device d = open()) {
+            assertEquals(CUresult.CUDA_ERROR_NOT_SUPPORTED,
+                    JCudaDriver.cuCtxGetApiVersion(new CUcontext(), new int[1]));
+            assertEquals(cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED,
+                    JCudnn.cudnnCreateDropoutDescriptor(new cudnnDropoutDescriptor()));
+            assertEquals(cublasStatus.CUBLAS_STATUS_NOT_SUPPORTED, JCublas2.cublasSetAtomicsMode(new cublasHandle(), 0));
+            assertTrue(d.name().contains("host stand-in"));
         }
     }
 

@@ -59,6 +59,7 @@ public final class SimBlas implements Blas {
     @Override
     public void setStream(Stream stream) {
         calls.enter("cublasSetStream");
+        calls.arguments(stream);
         streams.resolve("cublasSetStream", stream);
         this.stream = stream;
         // cuBLAS: setting the stream resets the workspace to the library's default.
@@ -70,6 +71,7 @@ public final class SimBlas implements Blas {
     public void setWorkspace(DevicePtr workspace, long bytes) {
         String call = "cublasSetWorkspace";
         calls.enter(call);
+        calls.arguments(workspace, bytes);
         if (bytes < 0 || workspace == null) {
             throw invalid(call, "workspace " + workspace + " of " + bytes + " bytes");
         }
@@ -96,6 +98,7 @@ public final class SimBlas implements Blas {
     @Override
     public void setMathMode(MathMode mode) {
         calls.enter("cublasSetMathMode");
+        calls.arguments(mode);
         if (mode == null) {
             throw new DeviceException("cublasSetMathMode", Status.CUBLAS_INVALID_VALUE, "null mode");
         }
@@ -119,6 +122,7 @@ public final class SimBlas implements Blas {
         String call = "cublasGemmEx";
         if (type == null) {
             calls.enter(call);
+            calls.arguments(type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             throw invalid(call, "no data type");
         }
         gemm(call, type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -128,6 +132,7 @@ public final class SimBlas implements Blas {
     private void gemm(String call, StorageFormat type, Op transA, Op transB, int m, int n, int k, float alpha,
                       DevicePtr a, int lda, DevicePtr b, int ldb, float beta, DevicePtr c, int ldc) {
         calls.enter(call);
+        calls.arguments(type, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         if (transA == null || transB == null) {
             throw invalid(call, "null operation");
         }
@@ -203,6 +208,7 @@ public final class SimBlas implements Blas {
                       DevicePtr y, int incy) {
         String call = "cublasSgemv";
         calls.enter(call);
+        calls.arguments(trans, m, n, alpha, a, lda, x, incx, beta, y, incy);
         if (trans == null) {
             throw invalid(call, "null operation");
         }

@@ -11,6 +11,7 @@ import org.alexnetcuda.kernels.reference.ReferenceKernelLauncher;
 
 import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,6 +54,7 @@ public final class SimDevice implements Device {
         blas = new SimBlas(calls, memory, streams);
         dnn = new SimDnn(calls, memory, streams);
         profiler = new SimProfiler(calls);
+        calls.writePointersWith(memory::position);
         // Our kernels run as their Java references (kernels/reference), which the kernel tests check against the
         // host build of the same .cu sources; launches go through the stream so that capture records them.
         KernelMemory km = new ByteBufferMemory() {
@@ -79,6 +81,7 @@ public final class SimDevice implements Device {
             }
             try {
                 reference.launch(kernel, gridX, blockX, sharedBytes, stream, args);
+                calls.arguments(kernel.name(), gridX, blockX, sharedBytes, stream, args);
             } catch (KernelTrapException trap) {
                 // A launch shape the kernel's KERNEL_REQUIRE refuses: on a GPU the kernel starts and traps.
                 calls.kernelFailed(trap);
@@ -95,6 +98,7 @@ public final class SimDevice implements Device {
     public void loadModule(String module, String kernel) {
         String load = "cuModuleLoadDataEx";
         calls.enter(load);
+        calls.arguments(module);
         streams.prohibitDuringCapture(load + " (module " + module + (kernel == null ? "" : ", first launch of "
                 + kernel) + ")");
         memory.reserve(load, PtxSource.read(module).length());
@@ -161,6 +165,20 @@ public final class SimDevice implements Device {
      */
     public Map<String, Long> callCounts() {
         return calls.snapshot();
+    }
+
+    /**
+     * Starts recording the order of the calls served from now on, by function name as {@link #callCounts} counts
+     * them, so that two paths to the simulator (the device API directly, or JCuda through the host stand-in) can
+     * be compared call by call.
+     */
+    public void recordCalls() {
+        calls.startRecording();
+    }
+
+    /** The calls served since {@link #recordCalls}, in order. */
+    public List<String> recordedCalls() {
+        return calls.recorded();
     }
 
     /** Calls of one function, 0 if never called. */

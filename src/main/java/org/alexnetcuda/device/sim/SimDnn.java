@@ -69,6 +69,7 @@ public final class SimDnn implements Dnn {
     @Override
     public void setStream(Stream stream) {
         calls.enter("cudnnSetStream");
+        calls.arguments(stream);
         streams.resolve("cudnnSetStream", stream);
         this.stream = stream;
     }
@@ -100,6 +101,7 @@ public final class SimDnn implements Dnn {
     public TensorDesc tensor(int n, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetTensor4dDescriptor";
         calls.enter("cudnnCreateTensorDescriptor", call);
+        calls.arguments(n, c, h, w, type);
         checkDescriptor(call, n, c, h, w, type);
         Tensor4d t = new Tensor4d(this, n, c, h, w, type);
         if (t.count() > Integer.MAX_VALUE) {
@@ -113,6 +115,7 @@ public final class SimDnn implements Dnn {
     public FilterDesc filter(int k, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetFilter4dDescriptor";
         calls.enter("cudnnCreateFilterDescriptor", call);
+        calls.arguments(k, c, h, w, type);
         checkDescriptor(call, k, c, h, w, type);
         Filter4d f = new Filter4d(this, k, c, h, w, type);
         if (f.count() > Integer.MAX_VALUE) {
@@ -136,6 +139,7 @@ public final class SimDnn implements Dnn {
     public ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tensorOps) {
         String call = "cudnnSetConvolution2dDescriptor";
         calls.enter("cudnnCreateConvolutionDescriptor", call, "cudnnSetConvolutionMathType");
+        calls.arguments(padH, padW, strideH, strideW, tensorOps);
         if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
         }
@@ -179,6 +183,7 @@ public final class SimDnn implements Dnn {
                                boolean deterministic) {
         String call = "cudnnSetPooling2dDescriptor";
         calls.enter("cudnnCreatePoolingDescriptor", call);
+        calls.arguments(windowH, windowW, padH, padW, strideH, strideW, deterministic);
         if (windowH <= 0 || windowW <= 0 || padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "window " + windowH + "x" + windowW + " pad " + padH + "x" + padW + " stride "
                     + strideH + "x" + strideW);
@@ -191,6 +196,7 @@ public final class SimDnn implements Dnn {
     public LrnDesc lrn(int n, double alpha, double beta, double k) {
         String call = "cudnnSetLRNDescriptor";
         calls.enter("cudnnCreateLRNDescriptor", call);
+        calls.arguments(n, alpha, beta, k);
         // cuDNN's limits: CUDNN_LRN_MIN_N 1, CUDNN_LRN_MAX_N 16, CUDNN_LRN_MIN_K 1e-5, CUDNN_LRN_MIN_BETA 0.01.
         if (n < 1 || n > 16 || !(k >= 1e-5) || !(beta >= 0.01) || Double.isNaN(alpha)) {
             throw badParam(call, "n=" + n + " alpha=" + alpha + " beta=" + beta + " k=" + k);
@@ -206,6 +212,7 @@ public final class SimDnn implements Dnn {
                 : descriptor instanceof Lrn ? "cudnnDestroyLRNDescriptor"
                 : "cudnnDestroyTensorDescriptor";
         calls.enter(call);
+        calls.arguments(descriptor);
         live(call, "descriptor", descriptor, Base.class).destroyed = true;
     }
 
@@ -215,6 +222,7 @@ public final class SimDnn implements Dnn {
     public int[] convolutionOutputDim(ConvDesc conv, TensorDesc x, FilterDesc w) {
         String call = "cudnnGetConvolution2dForwardOutputDim";
         calls.enter(call);
+        calls.arguments(conv, x, w);
         Tensor4d xd = tensor(call, "x", x);
         Filter4d wd = filter(call, "w", w);
         Convolution cd = conv(call, conv);
@@ -225,6 +233,7 @@ public final class SimDnn implements Dnn {
     public int[] poolingOutputDim(PoolDesc pool, TensorDesc x) {
         String call = "cudnnGetPooling2dForwardOutputDim";
         calls.enter(call);
+        calls.arguments(pool, x);
         return outputDim(call, pool(call, pool), tensor(call, "x", x));
     }
 
@@ -236,6 +245,7 @@ public final class SimDnn implements Dnn {
             case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterAlgorithm_v7";
         };
         calls.enter(call);
+        calls.arguments(pass, x, w, conv, y);
         // cuDNN reports the math type it timed each entry in: the descriptor's, which the simulator keeps.
         int math = conv(call, conv).tensorOps ? ConvAlgorithmNames.TENSOR_OP_MATH : ConvAlgorithmNames.FMA_MATH;
         return ConvAlgorithms.list(pass, geometry(call, x, w, conv, y)).stream()
@@ -252,6 +262,7 @@ public final class SimDnn implements Dnn {
             case BACKWARD_FILTER -> "cudnnGetConvolutionBackwardFilterWorkspaceSize";
         };
         calls.enter(call);
+        calls.arguments(pass, x, w, conv, y, algo);
         return algorithm(call, pass, geometry(call, x, w, conv, y), algo).memory();
     }
 
@@ -263,6 +274,7 @@ public final class SimDnn implements Dnn {
                                    TensorDesc yDesc, DevicePtr y) {
         String call = "cudnnConvolutionForward";
         calls.enter(call);
+        calls.arguments(alpha, xDesc, x, wDesc, w, conv, algo, workspace, workspaceBytes, beta, yDesc, y);
         ConvGeometry g = geometry(call, xDesc, wDesc, conv, yDesc);
         long required = workspace(call, ConvPass.FORWARD, g, algo, workspace, workspaceBytes);
         requireSquare(call, g);
@@ -286,6 +298,7 @@ public final class SimDnn implements Dnn {
                                         TensorDesc dxDesc, DevicePtr dx) {
         String call = "cudnnConvolutionBackwardData";
         calls.enter(call);
+        calls.arguments(alpha, wDesc, w, dyDesc, dy, conv, algo, workspace, workspaceBytes, beta, dxDesc, dx);
         ConvGeometry g = geometry(call, dxDesc, wDesc, conv, dyDesc);
         long required = workspace(call, ConvPass.BACKWARD_DATA, g, algo, workspace, workspaceBytes);
         requireSquare(call, g);
@@ -309,6 +322,7 @@ public final class SimDnn implements Dnn {
                                           FilterDesc dwDesc, DevicePtr dw) {
         String call = "cudnnConvolutionBackwardFilter";
         calls.enter(call);
+        calls.arguments(alpha, xDesc, x, dyDesc, dy, conv, algo, workspace, workspaceBytes, beta, dwDesc, dw);
         ConvGeometry g = geometry(call, xDesc, dwDesc, conv, dyDesc);
         long required = workspace(call, ConvPass.BACKWARD_FILTER, g, algo, workspace, workspaceBytes);
         requireSquare(call, g);
@@ -330,6 +344,7 @@ public final class SimDnn implements Dnn {
                                         DevicePtr db) {
         String call = "cudnnConvolutionBackwardBias";
         calls.enter(call);
+        calls.arguments(alpha, dyDesc, dy, beta, dbDesc, db);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
         Tensor4d dbd = tensor(call, "db", dbDesc);
         refuseIfAsked(call, dyd);
@@ -361,6 +376,7 @@ public final class SimDnn implements Dnn {
     public void addTensor(float alpha, TensorDesc bDesc, DevicePtr b, float beta, TensorDesc yDesc, DevicePtr y) {
         String call = "cudnnAddTensor";
         calls.enter(call);
+        calls.arguments(alpha, bDesc, b, beta, yDesc, y);
         Tensor4d bd = tensor(call, "b", bDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
         refuseIfAsked(call, yd);
@@ -406,6 +422,7 @@ public final class SimDnn implements Dnn {
                                DevicePtr y) {
         String call = "cudnnPoolingForward";
         calls.enter(call);
+        calls.arguments(pool, alpha, xDesc, x, beta, yDesc, y);
         MaxPool2d pd = pool(call, pool);
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
@@ -428,6 +445,7 @@ public final class SimDnn implements Dnn {
                                 DevicePtr dy, TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx) {
         String call = "cudnnPoolingBackward";
         calls.enter(call);
+        calls.arguments(pool, alpha, yDesc, y, dyDesc, dy, xDesc, x, beta, dxDesc, dx);
         MaxPool2d pd = pool(call, pool);
         Tensor4d yd = tensor(call, "y", yDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);
@@ -463,6 +481,7 @@ public final class SimDnn implements Dnn {
                            DevicePtr y) {
         String call = "cudnnLRNCrossChannelForward";
         calls.enter(call);
+        calls.arguments(lrn, alpha, xDesc, x, beta, yDesc, y);
         LrnMath layer = lrnLayer(call, lrn(call, lrn));
         Tensor4d xd = tensor(call, "x", xDesc);
         Tensor4d yd = tensor(call, "y", yDesc);
@@ -484,6 +503,7 @@ public final class SimDnn implements Dnn {
                             TensorDesc xDesc, DevicePtr x, float beta, TensorDesc dxDesc, DevicePtr dx) {
         String call = "cudnnLRNCrossChannelBackward";
         calls.enter(call);
+        calls.arguments(lrn, alpha, yDesc, y, dyDesc, dy, xDesc, x, beta, dxDesc, dx);
         LrnMath layer = lrnLayer(call, lrn(call, lrn));
         Tensor4d yd = tensor(call, "y", yDesc);
         Tensor4d dyd = tensor(call, "dy", dyDesc);

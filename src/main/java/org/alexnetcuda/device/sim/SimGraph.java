@@ -24,4 +24,9 @@ public final class SimGraph implements Graph {
     public List<String> calls() {
         return nodes.stream().map(GraphNode::call).toList();
     }
+
+    @Override
+    public String toString() {
+        return "graph of " + nodes.size() + " nodes";
+    }
 }

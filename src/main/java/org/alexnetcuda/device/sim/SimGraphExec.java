@@ -21,4 +21,9 @@ public final class SimGraphExec implements GraphExec {
     public int nodeCount() {
         return nodes.size();
     }
+
+    @Override
+    public String toString() {
+        return "graph exec of " + nodes.size() + " nodes";
+    }
 }

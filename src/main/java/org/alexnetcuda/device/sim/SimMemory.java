@@ -68,6 +68,7 @@ public final class SimMemory implements DeviceMemory {
     @Override
     public DevicePtr alloc(long bytes) {
         calls.enter("cuMemAlloc");
+        calls.arguments(bytes);
         streams.prohibitDuringCapture("cuMemAlloc");
         if (bytes <= 0) {
             throw new DeviceException("cuMemAlloc", Status.INVALID_VALUE, "size " + bytes + " bytes");
@@ -99,6 +100,7 @@ public final class SimMemory implements DeviceMemory {
     @Override
     public void free(DevicePtr ptr) {
         calls.enter("cuMemFree");
+        calls.arguments(ptr);
         streams.prohibitDuringCapture("cuMemFree");
         Allocation a = ptr == null ? null : byBase.get(ptr.address());
         if (a == null) {
@@ -115,46 +117,52 @@ public final class SimMemory implements DeviceMemory {
 
     @Override
     public void copyToDevice(DevicePtr dst, float[] src, int offset, int count, Stream stream) {
-        hostToDevice(dst, src.length, offset, count, 4, stream, b -> b.asFloatBuffer().put(src, offset, count));
+        hostToDevice(dst, src.length, offset, count, 4, stream, true, b -> b.asFloatBuffer().put(src, offset, count));
     }
 
     @Override
     public void copyToDevice(DevicePtr dst, int[] src, int offset, int count, Stream stream) {
-        hostToDevice(dst, src.length, offset, count, 4, stream, b -> b.asIntBuffer().put(src, offset, count));
+        hostToDevice(dst, src.length, offset, count, 4, stream, true, b -> b.asIntBuffer().put(src, offset, count));
     }
 
     @Override
     public void copyToDevice(DevicePtr dst, byte[] src, int offset, int count, Stream stream) {
-        hostToDevice(dst, src.length, offset, count, 1, stream, b -> b.put(src, offset, count));
+        hostToDevice(dst, src.length, offset, count, 1, stream, true, b -> b.put(src, offset, count));
     }
 
     @Override
     public void copyToHost(float[] dst, int offset, int count, DevicePtr src, Stream stream) {
-        deviceToHost(src, dst.length, offset, count, 4, stream, b -> b.asFloatBuffer().get(dst, offset, count));
+        deviceToHost(src, dst.length, offset, count, 4, stream, true, b -> b.asFloatBuffer().get(dst, offset, count));
     }
 
     @Override
     public void copyToHost(int[] dst, int offset, int count, DevicePtr src, Stream stream) {
-        deviceToHost(src, dst.length, offset, count, 4, stream, b -> b.asIntBuffer().get(dst, offset, count));
+        deviceToHost(src, dst.length, offset, count, 4, stream, true, b -> b.asIntBuffer().get(dst, offset, count));
     }
 
     @Override
     public void copyToHost(double[] dst, int offset, int count, DevicePtr src, Stream stream) {
-        deviceToHost(src, dst.length, offset, count, 8, stream, b -> b.asDoubleBuffer().get(dst, offset, count));
+        deviceToHost(src, dst.length, offset, count, 8, stream, true, b -> b.asDoubleBuffer().get(dst, offset, count));
     }
 
     /**
-     * cuMemcpyDtoHAsync of bytes, then cuStreamSynchronize: the copy as the driver takes it, without an element
-     * type (the host stand-in's, which sees only the C call).
+     * cuMemcpyDtoHAsync alone, of bytes: the copy as the driver takes it (the host stand-in's, which sees the C
+     * call; its caller synchronises with a call of its own). Done when it returns, as all simulated work.
      */
-    public void copyToHost(byte[] dst, int offset, int count, DevicePtr src, Stream stream) {
-        deviceToHost(src, dst.length, offset, count, 1, stream, b -> b.get(dst, offset, count));
+    public void copyToHostAsync(byte[] dst, int offset, int count, DevicePtr src, Stream stream) {
+        deviceToHost(src, dst.length, offset, count, 1, stream, false, b -> b.get(dst, offset, count));
+    }
+
+    /** cuMemcpyHtoDAsync alone, of bytes: the host stand-in's, as {@link #copyToHostAsync}. */
+    public void copyToDeviceAsync(DevicePtr dst, byte[] src, int offset, int count, Stream stream) {
+        hostToDevice(dst, src.length, offset, count, 1, stream, false, b -> b.put(src, offset, count));
     }
 
     @Override
     public void copyDeviceToDevice(DevicePtr dst, DevicePtr src, long bytes, Stream stream) {
         String call = "cuMemcpyDtoDAsync";
         calls.enter(call);
+        calls.arguments(dst, src, bytes, stream);
         if (bytes < 0) {
             throw new DeviceException(call, Status.INVALID_VALUE, "negative size " + bytes);
         }
@@ -180,6 +188,7 @@ public final class SimMemory implements DeviceMemory {
     public void setD32(DevicePtr dst, int value, long count, Stream stream) {
         String call = "cuMemsetD32Async";
         calls.enter(call);
+        calls.arguments(dst, value, count, stream);
         if (count < 0) {
             throw new DeviceException(call, Status.INVALID_VALUE, "negative count " + count);
         }
@@ -383,6 +392,19 @@ public final class SimMemory implements DeviceMemory {
         return n;
     }
 
+    /**
+     * Where ptr points, independent of addresses: {@code null}, or the size of the allocation it points into and
+     * the offset, {@code [4194304 B]+1024} (a raw address where it points into none). Two runs that allocate the
+     * same sizes name the same places alike.
+     */
+    public String position(DevicePtr ptr) {
+        if (ptr == null || ptr.isNull()) {
+            return "null";
+        }
+        Allocation a = containing(ptr.address());
+        return a == null ? ptr.toString() : "[" + a.size + " B]+" + (ptr.address() - a.base);
+    }
+
     /** The allocation ptr points into (live or freed), for messages; "no allocation" otherwise. */
     public String describe(DevicePtr ptr) {
         Allocation a = containing(ptr.address());
@@ -404,9 +426,20 @@ public final class SimMemory implements DeviceMemory {
         void apply(ByteBuffer b);
     }
 
-    private void hostToDevice(DevicePtr dst, int length, int offset, int count, int elem, Stream stream, BufferOp op) {
+    /**
+     * cuMemcpyHtoDAsync, and cuStreamSynchronize when {@code synchronize} (the device API's copy, as JCudaMemory
+     * makes it); the recording has the byte count, as the driver sees it.
+     */
+    private void hostToDevice(DevicePtr dst, int length, int offset, int count, int elem, Stream stream,
+                              boolean synchronize, BufferOp op) {
         String call = "cuMemcpyHtoDAsync";
-        calls.enter(call);
+        if (synchronize) {
+            calls.enter(call, "cuStreamSynchronize");
+        } else {
+            calls.enter(call);
+        }
+        calls.arguments(dst, (long) count * elem, stream);
+        calls.arguments(stream);
         // Capture could record this only as a memcpy node from pinned host memory; the engine must not copy from
         // the host inside a step, so the simulator refuses it outright.
         streams.prohibitDuringCapture(call);
@@ -419,9 +452,17 @@ public final class SimMemory implements DeviceMemory {
         });
     }
 
-    private void deviceToHost(DevicePtr src, int length, int offset, int count, int elem, Stream stream, BufferOp op) {
+    /** cuMemcpyDtoHAsync, and cuStreamSynchronize when {@code synchronize}, as {@link #hostToDevice}. */
+    private void deviceToHost(DevicePtr src, int length, int offset, int count, int elem, Stream stream,
+                              boolean synchronize, BufferOp op) {
         String call = "cuMemcpyDtoHAsync";
-        calls.enter(call, "cuStreamSynchronize");
+        if (synchronize) {
+            calls.enter(call, "cuStreamSynchronize");
+        } else {
+            calls.enter(call);
+        }
+        calls.arguments(src, (long) count * elem, stream);
+        calls.arguments(stream);
         streams.prohibitDuringCapture(call);
         checkHost(call, length, offset, count);
         check(call, "src", src, (long) elem * count, 1, Status.INVALID_VALUE);

@@ -94,6 +94,7 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public void destroy(Stream stream) {
         calls.enter("cuStreamDestroy");
+        calls.arguments(stream);
         SimStream s = explicit("cuStreamDestroy", stream);
         if (s == capturing) {
             throw new DeviceException("cuStreamDestroy", Status.ILLEGAL_STATE, s + " is capturing");
@@ -104,6 +105,7 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public void synchronize(Stream stream) {
         calls.enter("cuStreamSynchronize");
+        calls.arguments(stream);
         resolve("cuStreamSynchronize", stream);
         prohibitDuringCapture("cuStreamSynchronize");
     }
@@ -119,12 +121,14 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public void destroy(Event event) {
         calls.enter("cuEventDestroy");
+        calls.arguments(event);
         event("cuEventDestroy", event).destroyed = true;
     }
 
     @Override
     public void record(Event event, Stream stream) {
         calls.enter("cuEventRecord");
+        calls.arguments(event, stream);
         SimEvent e = event("cuEventRecord", event);
         enqueue(stream, "cuEventRecord", () -> e.recordedNanos = System.nanoTime());
     }
@@ -132,6 +136,7 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public void synchronize(Event event) {
         calls.enter("cuEventSynchronize");
+        calls.arguments(event);
         event("cuEventSynchronize", event);
         prohibitDuringCapture("cuEventSynchronize");
     }
@@ -139,6 +144,7 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public float elapsedMillis(Event start, Event end) {
         calls.enter("cuEventElapsedTime");
+        calls.arguments(start, end);
         SimEvent a = event("cuEventElapsedTime", start);
         SimEvent b = event("cuEventElapsedTime", end);
         for (SimEvent e : new SimEvent[] {a, b}) {
@@ -155,6 +161,7 @@ public final class SimStreams implements DeviceStreams {
     public void beginCapture(Stream stream) {
         String call = "cuStreamBeginCapture";
         calls.enter(call);
+        calls.arguments(stream);
         SimStream s = explicit(call, stream);
         if (capturing == s) {
             throw new DeviceException(call, Status.ILLEGAL_STATE, s + " is already capturing");
@@ -172,6 +179,7 @@ public final class SimStreams implements DeviceStreams {
     public Graph endCapture(Stream stream) {
         String call = "cuStreamEndCapture";
         calls.enter(call);
+        calls.arguments(stream);
         SimStream s = explicit(call, stream);
         if (capturing != s) {
             throw new DeviceException(call, Status.ILLEGAL_STATE, s + " is not capturing");
@@ -191,12 +199,14 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public GraphExec instantiate(Graph graph) {
         calls.enter("cuGraphInstantiate");
+        calls.arguments(graph);
         return new SimGraphExec(this, graph("cuGraphInstantiate", graph).nodes);
     }
 
     @Override
     public void launch(GraphExec exec, Stream stream) {
         calls.enter("cuGraphLaunch");
+        calls.arguments(exec, stream);
         SimGraphExec x = exec("cuGraphLaunch", exec);
         enqueue(stream, "cuGraphLaunch", () -> {
             for (GraphNode node : x.nodes) {
@@ -210,12 +220,14 @@ public final class SimStreams implements DeviceStreams {
     @Override
     public void destroy(Graph graph) {
         calls.enter("cuGraphDestroy");
+        calls.arguments(graph);
         graph("cuGraphDestroy", graph).destroyed = true;
     }
 
     @Override
     public void destroy(GraphExec exec) {
         calls.enter("cuGraphExecDestroy");
+        calls.arguments(exec);
         exec("cuGraphExecDestroy", exec).destroyed = true;
     }
 

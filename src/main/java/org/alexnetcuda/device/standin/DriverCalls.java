@@ -131,11 +131,11 @@ final class DriverCalls {
             case "cuMemcpyHtoDAsync" -> {
                 byte[] bytes = new byte[hostBytes(f, a.word(1))];
                 host.get(0, bytes);
-                d.memory().copyToDevice(a.ptr(0), bytes, 0, bytes.length, stream(f, a.word(2)));
+                d.memory().copyToDeviceAsync(a.ptr(0), bytes, 0, bytes.length, stream(f, a.word(2)));
             }
             case "cuMemcpyDtoHAsync" -> {
                 byte[] bytes = new byte[hostBytes(f, a.word(1))];
-                d.memory().copyToHost(bytes, 0, bytes.length, a.ptr(0), stream(f, a.word(2)));
+                d.memory().copyToHostAsync(bytes, 0, bytes.length, a.ptr(0), stream(f, a.word(2)));
                 host.put(0, bytes);
             }
             case "cuMemcpyDtoDAsync" -> d.memory().copyDeviceToDevice(a.ptr(0), a.ptr(1), a.word(2),

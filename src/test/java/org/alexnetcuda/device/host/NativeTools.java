@@ -1,14 +1,17 @@
 package org.alexnetcuda.device.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -74,5 +77,48 @@ final class NativeTools {
             throw new IllegalStateException("timed out: " + command);
         }
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** A native library from the test classpath (a JCuda natives jar), copied into dir. */
+    static Path extract(String resource, Path dir) throws IOException {
+        Path so = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+        try (InputStream in = NativeTools.class.getResourceAsStream(resource)) {
+            assertNotNull(in, resource + " is not on the test classpath");
+            Files.copy(in, so);
+        }
+        return so;
+    }
+
+    /** A dynamic symbol as readelf shows it: its section ("UND" for an import) and name@version. */
+    record Symbol(String section, String versionedName) {
+        boolean imported() {
+            return section.equals("UND");
+        }
+
+        String name() {
+            int at = versionedName.indexOf('@');
+            return at < 0 ? versionedName : versionedName.substring(0, at);
+        }
+    }
+
+    /** The dynamic symbols of a shared library (readelf --dyn-syms). */
+    static List<Symbol> dynamicSymbols(Path so) throws IOException, InterruptedException {
+        Run r = run(List.of("readelf", "--dyn-syms", "-W", so.toString()), Map.of());
+        assertEquals(0, r.code(), r.output());
+        List<Symbol> symbols = new ArrayList<>();
+        for (String line : r.output().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 8 && f[0].endsWith(":")) {
+                symbols.add(new Symbol(f[6], f[7]));
+            }
+        }
+        return symbols;
+    }
+
+    /** A committed symbol list: one name a line. */
+    static TreeSet<String> symbolList(Path file) throws IOException {
+        TreeSet<String> names = new TreeSet<>(Files.readAllLines(file));
+        names.remove("");
+        return names;
     }
 }
