@@ -27,6 +27,8 @@ class StandinCuda12Test extends StandinTraining {
         assertTrue(runDir > 0 && args.get(0).equals("train") && args.contains("gpu"), args::toString);
         args.set(runDir + 1, tmp.resolve("readme-run").toString());
         args.set(args.indexOf("--epochs") + 1, "1");
+        args.set(args.indexOf("--limit-train") + 1, "64");
+        args.set(args.indexOf("--limit-test") + 1, "32");
         CliTest.Run r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r::err);
         assertEquals(DocsExamplesTest.shape(shown.get(0).output()), DocsExamplesTest.shape((r.out() + r.err()).lines().toList()),
