@@ -26,6 +26,8 @@ typedef void *CUmodule;
 enum {
     CUDA_SUCCESS = 0,
     CUDA_ERROR_INVALID_VALUE = 1,
+    CUDA_ERROR_NOT_INITIALIZED = 3,
+    CUDA_ERROR_INVALID_DEVICE = 101,
     CUDA_ERROR_INVALID_HANDLE = 400,
     CUDA_ERROR_NOT_SUPPORTED = 801,
 };
@@ -51,9 +53,18 @@ struct standin_function {
     int64_t a[] = { __VA_ARGS__ };                                                                            \
     int rc = standin_call(STANDIN_DRIVER, name, a, STANDIN_COUNT(a), NULL, 0)
 
+/* The device's name, fetched from the simulator by cuInit. JCuda calls cuDeviceGetName with the Java array
+ * pinned (GetPrimitiveArrayCritical), where calling back into Java is not allowed, so it answers from here. */
+static char device_name[256];
+
 CUresult cuInit(unsigned int flags)
 {
     CALL("cuInit", flags);
+    if (rc == CUDA_SUCCESS && device_name[0] == '\0') {
+        int64_t d[] = { 0 };
+        rc = standin_call(STANDIN_DRIVER, "cuDeviceGetName", d, STANDIN_COUNT(d), device_name,
+                          (int64_t) sizeof device_name);
+    }
     return rc;
 }
 
@@ -98,8 +109,14 @@ CUresult cuDeviceGetName(char *name, int len, CUdevice device)
     if (name == NULL || len <= 0) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    int64_t a[] = { device };
-    return standin_call(STANDIN_DRIVER, "cuDeviceGetName", a, STANDIN_COUNT(a), name, len);
+    if (device_name[0] == '\0') {
+        return CUDA_ERROR_NOT_INITIALIZED;
+    }
+    if (device != 0) {
+        return CUDA_ERROR_INVALID_DEVICE;
+    }
+    snprintf(name, (size_t) len, "%s", device_name); /* cut to len - 1 characters, as the driver does */
+    return CUDA_SUCCESS;
 }
 
 CUresult cuDeviceGetAttribute(int *value, int attribute, CUdevice device)
