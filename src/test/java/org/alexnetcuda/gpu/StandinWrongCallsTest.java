@@ -11,6 +11,8 @@ import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.device.Dnn;
 import org.alexnetcuda.device.Handles.Stream;
 import org.alexnetcuda.device.Handles.TensorDesc;
+import org.alexnetcuda.device.jcuda.CublasStatus;
+import org.alexnetcuda.device.jcuda.CudnnStatus;
 import org.alexnetcuda.kernels.Kernel;
 import org.alexnetcuda.kernels.ParamType;
 import org.alexnetcuda.kernels.ReluKernels;
@@ -23,10 +25,8 @@ import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasStatus;
 import jcuda.jcudnn.JCudnn;
 import jcuda.jcudnn.cudnnDropoutDescriptor;
-import jcuda.jcudnn.cudnnStatus;
 
 /**
  * Wrong calls made through JCuda reach the stand-in as C arguments and come back as the failing call's status, in
@@ -67,15 +67,29 @@ class StandinWrongCallsTest {
         }
     }
 
+    @Test
+    void aLaunchBeyondTheDriversLimitsIsRefused() {
+        try (Device d = open()) {
+            Stream s = d.streams().createStream();
+            DevicePtr x = d.memory().alloc(4L * 4096);
+            // 2048 threads a block: over the 1024 every CUDA GPU allows, checked by the stand-in's C side.
+            DeviceException e = refused("cuLaunchKernel", "CUDA_ERROR_INVALID_VALUE",
+                    () -> d.kernels().launch(ReluKernels.FORWARD, 2, 2048, 0, s, x, x, 4096));
+            assertTrue(e.getMessage().contains("relu_forward <<<2, 2048, 0>>>"), e::getMessage);
+        }
+    }
+
     /** A function the program does not use is a stub in the stand-in: its library's NOT_SUPPORTED, no crash. */
     @Test
     void aFunctionTheStandinDoesNotImplementIsNotSupported() {
         try (Device d = open()) {
             assertEquals(CUresult.CUDA_ERROR_NOT_SUPPORTED,
                     JCudaDriver.cuCtxGetApiVersion(new CUcontext(), new int[1]));
-            assertEquals(cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED,
+            // cuDNN 9's number (3000), not the JCudnn 11.7 API's constant (cuDNN 8's 9).
+            assertEquals(CudnnStatus.number("CUDNN_STATUS_NOT_SUPPORTED"),
                     JCudnn.cudnnCreateDropoutDescriptor(new cudnnDropoutDescriptor()));
-            assertEquals(cublasStatus.CUBLAS_STATUS_NOT_SUPPORTED, JCublas2.cublasSetAtomicsMode(new cublasHandle(), 0));
+            assertEquals(CublasStatus.number("CUBLAS_STATUS_NOT_SUPPORTED"),
+                    JCublas2.cublasSetAtomicsMode(new cublasHandle(), 0));
             assertTrue(d.name().contains("host stand-in"));
         }
     }

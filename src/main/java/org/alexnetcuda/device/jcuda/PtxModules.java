@@ -60,7 +60,11 @@ final class PtxModules implements AutoCloseable {
     }
 
     private static CUmodule load(String module, String kernel) {
-        String ptx = PtxSource.read(module);
+        return load(module, kernel, PtxSource.read(module));
+    }
+
+    /** cuModuleLoadDataEx of {@code ptx} as {@code module}'s text (package-private: tests hand in altered text). */
+    static CUmodule load(String module, String kernel, String ptx) {
         // The driver reads PTX as a NUL-terminated string.
         byte[] image = (ptx + '\0').getBytes(StandardCharsets.US_ASCII);
         JITOptions jit = new JITOptions();
