@@ -27,12 +27,15 @@
 # Before sending, on the development machine: bash scripts/gpu-carry-check.sh (what travels fits in 64 MiB).
 # Rehearsal without a GPU (CI runs it, see FirstContactRehearsalTest): DEVICE=sim runs every step on the CPU
 # simulator at a small size (PyTorch on the CPU, or skipped without torch; no compute-sanitizer, no ncu), so that GPU
-# minutes are never spent on a script bug. Nothing a rehearsal writes is a GPU result.
+# minutes are never spent on a script bug. DEVICE=standin rehearses the GPU path itself (--device gpu through JCuda,
+# our PTX and kernel launches) on the host stand-in that mvn package builds (target/standin, or ALEXNET_CUDA_LIB_PATH),
+# at the same small size; its side-by-side and precision steps run their scripts' dry runs on the simulator. Nothing a
+# rehearsal writes is a GPU result.
 #
-# Settings, from the environment: DEVICE (gpu | sim), OUT, BUDGET (seconds for the command), JAR (ALEXNET_JAR, else
-# target/alexnet-cuda.jar), ALEXNET (the whole command that runs alexnet-cuda instead of java -jar $JAR), PYTHON
-# (python3), DATA (where the synthetic CIFAR-10-sized set is made), RUNS (run folders; not under OUT: a full-size
-# checkpoint is 0.7 GB). Exit code: 0 when the command ran to its end (steps may have failed: read their files),
+# Settings, from the environment: DEVICE (gpu | sim | standin), OUT, BUDGET (seconds for the command), JAR
+# (ALEXNET_JAR, else target/alexnet-cuda.jar), ALEXNET (the whole command that runs alexnet-cuda instead of
+# java -jar $JAR), PYTHON (python3), DATA (where the synthetic CIFAR-10-sized set is made), RUNS (run folders; not
+# under OUT: a full-size checkpoint is 0.7 GB). Exit code: 0 when the command ran to its end (steps may have failed: read their files),
 # 2 for bad settings.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,10 +57,20 @@ fi
 case $DEVICE in
     gpu) DATA=${DATA:-/tmp/alexnet-cuda-synth-full}; SIZE=(--batch-size 64 --input-size 227); LIMIT=()
          BENCH=(STEPS=30 WARMUP=5 BATCH=64 INPUT=227) ;;
-    sim) DATA=${DATA:-test-data/synth-small}; SIZE=(--batch-size 8 --input-size 67 --widths 4,8,8,8,8,16)
+    sim|standin) DATA=${DATA:-test-data/synth-small}; SIZE=(--batch-size 8 --input-size 67 --widths 4,8,8,8,8,16)
          LIMIT=(--limit-train 32 --limit-test 16); BENCH=(STEPS=1 WARMUP=0 BATCH=2 INPUT=67) ;;
-    *) echo "gpu-first-contact: DEVICE must be gpu or sim (got '$DEVICE')" >&2; exit 2 ;;
+    *) echo "gpu-first-contact: DEVICE must be gpu, sim or standin (got '$DEVICE')" >&2; exit 2 ;;
 esac
+# What --device the program is given (the stand-in is the GPU path), and the device of the benchmark scripts' runs.
+RUN_DEVICE=$DEVICE
+SCRIPT_DEVICE=$DEVICE
+if [ "$DEVICE" = standin ]; then
+    RUN_DEVICE=gpu
+    SCRIPT_DEVICE=sim
+    export ALEXNET_CUDA_LIB_PATH=${ALEXNET_CUDA_LIB_PATH:-$PWD/target/standin}
+    [ -f "$ALEXNET_CUDA_LIB_PATH/libcuda.so.1" ] || {
+        echo "gpu-first-contact: no host stand-in in $ALEXNET_CUDA_LIB_PATH (mvn -B package builds it)" >&2; exit 2; }
+fi
 
 fresh() { rm -rf "${RUNS:?}/$1"; echo "$RUNS/$1"; }
 
@@ -99,7 +112,7 @@ train_timed() {
     synth_data || return 1
     local t0 t1 rc
     t0=$(date +%s.%N)
-    "${alexnet[@]}" train --device "$DEVICE" --precision "$1" --data-dir "$DATA" "${SIZE[@]}" "${LIMIT[@]}" \
+    "${alexnet[@]}" train --device "$RUN_DEVICE" --precision "$1" --data-dir "$DATA" "${SIZE[@]}" "${LIMIT[@]}" \
         --epochs "$2" --run-dir "$(fresh "$3")" --keep 1 --json
     rc=$?
     t1=$(date +%s.%N)
@@ -115,7 +128,7 @@ step_ten() { train_timed tf32 10 ten-epochs-tf32; }
 side_by_side() {
     "$PYTHON" -c 'import torch' 2>/dev/null \
         || echo "PyTorch: $PYTHON has no torch here; its runs fail and the report says incomplete"
-    local settings=("${BENCH[@]}" DEVICE="$DEVICE" PRECISIONS="$1" VARIANTS="$2" OUT_DIR="$OUT/perf"
+    local settings=("${BENCH[@]}" DEVICE="$SCRIPT_DEVICE" PRECISIONS="$1" VARIANTS="$2" OUT_DIR="$OUT/perf"
                     PYTHON="$PYTHON" JAR="$JAR")
     [ -n "${ALEXNET:-}" ] && settings+=(ALEXNET="$ALEXNET")
     env "${settings[@]}" bash bench/side-by-side.sh
@@ -125,10 +138,10 @@ step_side_by_side() { side_by_side "fp32 tf32" "eager fast"; }
 
 # Two training steps at a small input, under one compute-sanitizer tool.
 step_sanitizer() {
-    local cmd=("${alexnet[@]}" train --device "$DEVICE" --data-dir test-data/synth-small --input-size 67
+    local cmd=("${alexnet[@]}" train --device "$RUN_DEVICE" --data-dir test-data/synth-small --input-size 67
                --batch-size 8 --epochs 1 --limit-train 16 --limit-test 8 --run-dir "$(fresh "sanitizer-$1")")
-    if [ "$DEVICE" = sim ]; then
-        echo "rehearsal: the simulator makes no CUDA calls, so the same command runs without compute-sanitizer"
+    if [ "$DEVICE" != gpu ]; then
+        echo "rehearsal: no GPU for compute-sanitizer to watch, so the same command runs without compute-sanitizer"
         "${cmd[@]}" --widths 4,8,8,8,8,16
         return
     fi
@@ -146,13 +159,13 @@ step_side_by_side_16bit() { side_by_side "fp16 bf16" "eager fast compiled"; }
 step_compiled_32bit() { side_by_side "fp32 tf32" "compiled"; }
 
 step_precision() {
-    DEVICE="$DEVICE" OUT_DIR="$OUT/perf" ALEXNET="${alexnet[*]}" bash bench/precision-accuracy.sh
+    DEVICE="$SCRIPT_DEVICE" OUT_DIR="$OUT/perf" ALEXNET="${alexnet[*]}" bash bench/precision-accuracy.sh
 }
 
 step_ncu() {
-    if [ "$DEVICE" = sim ]; then
+    if [ "$DEVICE" != gpu ]; then
         echo "rehearsal: ncu profiles GPU kernels only; the bench command it would wrap runs alone"
-        "${alexnet[@]}" bench --device sim --input-size 67 --batch-size 2 --widths 4,8,8,8,8,16 --warmup 0 --steps 1 \
+        "${alexnet[@]}" bench --device "$RUN_DEVICE" --input-size 67 --batch-size 2 --widths 4,8,8,8,8,16 --warmup 0 --steps 1 \
             --profile-steps 1
         return
     fi
@@ -224,6 +237,7 @@ section() {
 {
     echo "gpu-first-contact $PART on $(hostname 2>/dev/null || echo '?'), device $DEVICE, $(date -u +%FT%TZ)"
     [ "$DEVICE" = sim ] && echo "REHEARSAL on the simulator: nothing here is a GPU result"
+    [ "$DEVICE" = standin ] && echo "REHEARSAL on the host stand-in (no GPU): nothing here is a GPU result"
 } > "$OUT/summary.txt"
 case $PART in
     first)

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.alexnetcuda.gpu.GpuSupport;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * machine: every section runs and writes its file, headed by its name and ended by how it finished, so that no GPU
  * minute is spent on a script bug. PyTorch is hidden from the script's Python (a torch module that fails to import),
  * which keeps the rehearsal short and shows that a missing PyTorch costs its runs, not the command; the side-by-side
- * script itself is rehearsed with PyTorch by SideBySideScriptTest.
+ * script itself is rehearsed with PyTorch by SideBySideScriptTest. The standin-tagged test runs the same command on
+ * the host stand-in.
  */
 class FirstContactRehearsalTest {
     private static final List<String> FIRST = List.of("00-host", "01-device", "02-suite", "03-epoch-fp32",
@@ -29,14 +32,19 @@ class FirstContactRehearsalTest {
     Path tmp;
 
     private Scripts.Result rehearse(Path out, int budget) throws Exception {
+        return rehearse("sim", out, budget, Map.of());
+    }
+
+    private Scripts.Result rehearse(String device, Path out, int budget, Map<String, String> more) throws Exception {
         String python = Scripts.firstWorkingPython("/usr/bin/python3", "python3");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")) && python != null, "bash or python3 missing");
         Path hidden = Files.createDirectories(tmp.resolve("no-torch"));
         Files.writeString(hidden.resolve("torch.py"), "raise ImportError('torch hidden by the rehearsal test')\n");
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", "scripts/gpu-first-contact.sh");
-        pb.environment().putAll(Map.of("DEVICE", "sim", "OUT", out.toString(), "BUDGET", String.valueOf(budget),
+        pb.environment().putAll(Map.of("DEVICE", device, "OUT", out.toString(), "BUDGET", String.valueOf(budget),
                 "PYTHON", python, "PYTHONPATH", hidden.toString(), "ALEXNET", Scripts.alexnetOnClasspath(),
                 "RUNS", tmp.resolve("runs").toString()));
+        pb.environment().putAll(more);
         return Scripts.run(pb);
     }
 
@@ -84,6 +92,29 @@ class FirstContactRehearsalTest {
         assertTrue(log(out, "07-sanitizer-initcheck").contains("skipped: no time left in this command"),
                 log(out, "07-sanitizer-initcheck"));
         assertTrue(Files.readString(out.resolve("summary.txt")).contains("07-sanitizer-initcheck skipped"));
+    }
+
+    /**
+     * The same command on the host stand-in (Maven's standin execution sets ALEXNET_CUDA_LIB_PATH): the steps that
+     * will train on the GPU run the GPU path itself, JCuda and our PTX included.
+     */
+    @Test
+    @Tag("standin")
+    void onTheHostStandinTheGpuStepsRunThroughJCuda() throws Exception {
+        GpuSupport.open().close(); // skip where the stand-in was not built
+        Path out = tmp.resolve("standin");
+        // The suite step finds no suite (the standin execution has just run the GPU suite on the stand-in itself).
+        Scripts.Result r = rehearse("standin", out, 470, Map.of("SUITE", tmp.resolve("no-suite").toString()));
+        assertEquals(0, r.code(), r.output());
+        String summary = Files.readString(out.resolve("summary.txt"));
+        assertTrue(summary.contains("REHEARSAL on the host stand-in (no GPU): nothing here is a GPU result"), summary);
+        assertTrue(log(out, "01-device").contains("GPU 0: alexnet-cuda host stand-in (no GPU)"), log(out, "01-device"));
+        for (String s : List.of("03-epoch-fp32", "04-epoch-tf32", "07-sanitizer-memcheck")) {
+            assertTrue(log(out, s).contains("CUDA engine on alexnet-cuda host stand-in (no GPU)"), log(out, s));
+            assertTrue(log(out, s).contains("Epoch 1/1: Train Loss="), log(out, s));
+            assertTrue(log(out, s).contains("--- " + s + ": exit 0"), log(out, s));
+        }
+        assertTrue(log(out, "05-ten-epochs").contains("Epoch 10/10: Train Loss="), log(out, "05-ten-epochs"));
     }
 
     private static String log(Path out, String section) throws Exception {

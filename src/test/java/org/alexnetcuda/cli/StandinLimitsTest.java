@@ -66,7 +66,7 @@ class StandinLimitsTest {
 
     @Test
     void aRunUnderJniChecksCallsNoJniInsideACriticalRegion() throws Exception {
-        Scripts.Result r = train(List.of("-Xcheck:jni"), "ALEXNET_STANDIN_CC", "9.0", "--no-graph");
+        Scripts.Result r = train(List.of("-Xcheck:jni"), "ALEXNET_STANDIN_CC", "9.0");
         assertEquals(0, r.code(), r::output);
         assertTrue(r.output().contains("Epoch 1/1: Train Loss="), r::output);
         // (The device's name reads empty here: JCuda's cuDeviceGetName releases the pinned array with JNI_ABORT, which
