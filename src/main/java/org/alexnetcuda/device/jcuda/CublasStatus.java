@@ -29,12 +29,7 @@ public final class CublasStatus {
 
     /** The number of a status name of the table (e.g. for a stand-in that answers with it); -1 if not in it. */
     public static int number(String name) {
-        for (Map.Entry<Integer, String> e : NAMES.entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
-            }
-        }
-        return -1;
+        return StatusTable.number(NAMES, name);
     }
 
     public static String name(int status) {

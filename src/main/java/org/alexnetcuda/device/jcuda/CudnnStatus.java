@@ -79,12 +79,7 @@ public final class CudnnStatus {
 
     /** The number of a status name of the table (e.g. for a stand-in that answers with it); -1 if not in it. */
     public static int number(String name) {
-        for (Map.Entry<Integer, String> e : NAMES.entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
-            }
-        }
-        return -1;
+        return StatusTable.number(NAMES, name);
     }
 
     /** The cuDNN 9 name; a number outside the table is named by its group, e.g. "CUDNN_STATUS_BAD_PARAM (2099)". */
