@@ -31,8 +31,8 @@ class StandinCuda12Test extends StandinTraining {
         args.set(args.indexOf("--limit-test") + 1, "32");
         CliTest.Run r = CliTest.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r::err);
-        assertEquals(DocsExamplesTest.shape(shown.get(0).output()), DocsExamplesTest.shape((r.out() + r.err()).lines().toList()),
-                r::err);
+        List<String> printed = (r.out() + r.err()).lines().toList();
+        assertEquals(DocsExamplesTest.shape(shown.get(0).output()), DocsExamplesTest.shape(printed), r::err);
     }
 
     @Test

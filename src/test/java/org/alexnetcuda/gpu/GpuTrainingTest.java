@@ -45,7 +45,8 @@ class GpuTrainingTest {
                         + "200 steps at 227 take an hour on the simulator)");
             }
             NetworkSpec spec = standin
-                    ? AlexNet.build(new ModelConfig(67, 10, LrnPlacement.CONV2, 0.5f), new AlexNet.Widths(8, 16, 16, 16, 16, 32))
+                    ? AlexNet.build(new ModelConfig(67, 10, LrnPlacement.CONV2, 0.5f),
+                            new AlexNet.Widths(8, 16, 16, 16, 16, 32))
                     : AlexNet.build(ModelConfig.NOTEBOOK);
             stepsAllocateNothing(dev, spec, data, standin ? 40 : 200);
         }

@@ -1,17 +1,11 @@
 package org.alexnetcuda.device.sim;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 import org.alexnetcuda.device.DeviceException;
-import org.alexnetcuda.device.DevicePtr;
 import org.alexnetcuda.kernels.reference.KernelTrapException;
 
 /**
@@ -28,14 +22,8 @@ final class CallLog {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final LongAdder replayed = new LongAdder();
     private volatile String current = "(no call)";
-    /** The functions entered, each with its arguments, in order, while a recording is on (null when off). */
-    private List<String> sequence;
-    /** Where the last enter's first function is in the recording, the entry its arguments belong to. */
-    private int lastEntered = -1;
-    /** Streams and events in the recording, numbered in the order they first appear there (ids differ by device). */
-    private final Map<Object, Integer> handlesSeen = new IdentityHashMap<>();
-    /** How a device pointer is written in the recording: as an offset into its allocation, not an address. */
-    private Function<DevicePtr, String> pointers = String::valueOf;
+    /** The order of calls and their arguments, while a test records them. */
+    private final CallRecording recording = new CallRecording();
     /** Greater than 0 while enqueued work runs (nested for a graph launched from a graph). */
     private int workDepth;
     private volatile boolean closed;
@@ -52,18 +40,9 @@ final class CallLog {
             throw new DeviceException(functions[0], Status.INVALID_CONTEXT, "the simulated device is closed");
         }
         boolean waits = false;
-        if (sequence != null) {
-            synchronized (this) {
-                lastEntered = sequence.size();
-            }
-        }
+        recording.entered(functions);
         for (String f : functions) {
             counts.computeIfAbsent(f, k -> new LongAdder()).increment();
-            if (sequence != null) {
-                synchronized (this) {
-                    sequence.add(f);
-                }
-            }
             waits |= SYNCHRONISING.contains(f);
         }
         current = functions[0];
@@ -133,59 +112,13 @@ final class CallLog {
         return a == null ? 0 : a.sum();
     }
 
-    /** Sets how device pointers are written in the recording. */
-    void writePointersWith(Function<DevicePtr, String> writer) {
-        this.pointers = writer;
+    /** The arguments of the call just entered, for the recording (see {@link CallRecording#arguments}). */
+    void arguments(Object... args) {
+        recording.arguments(args);
     }
 
-    /**
-     * The arguments of the call just entered, written into the recording after its name (nothing when not
-     * recording; called again, after the name of the enter's next function): numbers and enums as their values, pointers by {@link #writePointersWith}, handles and
-     * descriptors as their contents, nested arrays (a kernel's arguments) flattened.
-     */
-    synchronized void arguments(Object... args) {
-        if (sequence == null || lastEntered < 0 || lastEntered >= sequence.size()) {
-            return;
-        }
-        StringJoiner j = new StringJoiner(", ", "(", ")");
-        for (Object a : args) {
-            j.add(write(a));
-        }
-        sequence.set(lastEntered, sequence.get(lastEntered) + j);
-        lastEntered++; // a second call fills the enter's next function (a copy's cuStreamSynchronize)
-    }
-
-    private String write(Object a) {
-        if (a instanceof DevicePtr p) {
-            return pointers.apply(p);
-        }
-        if (a instanceof Object[] many) {
-            StringJoiner j = new StringJoiner(", ", "[", "]");
-            for (Object o : many) {
-                j.add(write(o));
-            }
-            return j.toString();
-        }
-        if (a instanceof Enum<?> e) {
-            return e.name();
-        }
-        if (a instanceof SimStream || a instanceof SimEvent) {
-            int n = handlesSeen.computeIfAbsent(a, k -> handlesSeen.size() + 1);
-            return (a instanceof SimStream ? "stream #" : "event #") + n;
-        }
-        return String.valueOf(a);
-    }
-
-    /** Starts recording the order of calls, forgetting an earlier recording. */
-    synchronized void startRecording() {
-        sequence = new ArrayList<>();
-        lastEntered = -1;
-        handlesSeen.clear();
-    }
-
-    /** The calls since {@link #startRecording}, in order; empty when not recording. */
-    synchronized List<String> recorded() {
-        return sequence == null ? List.of() : List.copyOf(sequence);
+    CallRecording recording() {
+        return recording;
     }
 
     /** A sorted snapshot. */

@@ -54,7 +54,7 @@ public final class SimDevice implements Device {
         blas = new SimBlas(calls, memory, streams);
         dnn = new SimDnn(calls, memory, streams);
         profiler = new SimProfiler(calls);
-        calls.writePointersWith(memory::position);
+        calls.recording().writePointersWith(memory::position);
         // Our kernels run as their Java references (kernels/reference), which the kernel tests check against the
         // host build of the same .cu sources; launches go through the stream so that capture records them.
         KernelMemory km = new ByteBufferMemory() {
@@ -173,12 +173,12 @@ public final class SimDevice implements Device {
      * be compared call by call.
      */
     public void recordCalls() {
-        calls.startRecording();
+        calls.recording().start();
     }
 
     /** The calls served since {@link #recordCalls}, in order. */
     public List<String> recordedCalls() {
-        return calls.recorded();
+        return calls.recording().calls();
     }
 
     /** Calls of one function, 0 if never called. */

@@ -1,5 +1,6 @@
 package org.alexnetcuda.device.sim;
 
+import java.util.List;
 import java.util.Map;
 
 import org.alexnetcuda.device.Blas.Op;
@@ -15,6 +16,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SimDeviceTest {
+
+    /** What StandinCallOrderTest compares: each call with its arguments, independent of this device's addresses. */
+    @Test
+    void recordsCallsWithTheirArgumentsByPositionNotAddress() {
+        try (SimDevice d = new SimDevice()) {
+            Stream s = d.streams().createStream();
+            DevicePtr a = d.memory().alloc(4 * 16);
+            DevicePtr c = d.memory().alloc(4 * 16);
+            d.memory().copyToDevice(a, new float[16], 0, 16, s); // not recorded: before recordCalls
+            d.recordCalls();
+            d.memory().copyToDevice(a.plusFloats(4), new float[8], 2, 6, s);
+            d.blas().sgemm(Op.T, Op.N, 2, 3, 4, 1.5f, a, 4, a, 4, 0f, c, 2);
+            new ReluKernels(d.kernels()).forward(s, c, a, 16);
+            assertEquals(List.of(
+                    "cuMemcpyHtoDAsync([64 B]+16, 24, stream #1)", "cuStreamSynchronize(stream #1)",
+                    "cublasSgemm(F32, T, N, 2, 3, 4, 1.5, [64 B]+0, 4, [64 B]+0, 4, 0.0, [64 B]+0, 2)",
+                    "cuModuleLoadDataEx(activation)",
+                    "cuLaunchKernel(relu_forward, 1, 256, 0, stream #1, [[64 B]+0, [64 B]+0, 16])"), d.recordedCalls());
+        }
+    }
 
     @Test
     void countsEveryCallByItsCudaNameAndShowsThatAReplayAllocatesNothing() {
