@@ -19,9 +19,10 @@ import com.google.gson.JsonObject;
 /**
  * Training runs on a host stand-in (cuda/standin), driven from the command line like a user's, and the rule they
  * are held to: the same epochs as {@code --device sim}, since both compute on the simulator and only the path
- * differs (JCuda's JNI libraries, our JCuda classes, PTX loading and launches, the C stand-ins). Each layout's
- * class (Maven's standin executions set ALEXNET_CUDA_LIB_PATH for it) adds its {@code device} report: in every
- * precision, with and without CUDA graphs, and across a checkpoint and {@code --resume}.
+ * differs (JCuda's JNI libraries, our JCuda classes, PTX loading and launches, the C stand-ins). Checked in every
+ * precision, with and without CUDA graphs, and across a checkpoint and {@code --resume} (against the uninterrupted
+ * run, which equals the simulator's). Each layout's class, run by the Maven standin execution that points
+ * ALEXNET_CUDA_LIB_PATH at it, adds its {@code device} report.
  */
 abstract class StandinTraining {
     /** A narrow AlexNet at input 67; 80 training images at batch 32 end in a partial batch, run eagerly. */
