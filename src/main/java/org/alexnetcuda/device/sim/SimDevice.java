@@ -168,9 +168,9 @@ public final class SimDevice implements Device {
     }
 
     /**
-     * Starts recording the order of the calls served from now on, by function name as {@link #callCounts} counts
-     * them, so that two paths to the simulator (the device API directly, or JCuda through the host stand-in) can
-     * be compared call by call.
+     * Starts recording the calls served from now on, in order, by function name as {@link #callCounts} counts
+     * them and each with its arguments (see {@link CallRecording}), so that two paths to the simulator (the device
+     * API directly, or JCuda through the host stand-in) can be compared call by call.
      */
     public void recordCalls() {
         calls.recording().start();

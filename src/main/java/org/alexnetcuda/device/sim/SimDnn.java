@@ -101,6 +101,7 @@ public final class SimDnn implements Dnn {
     public TensorDesc tensor(int n, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetTensor4dDescriptor";
         calls.enter("cudnnCreateTensorDescriptor", call);
+        calls.arguments(); // the create takes nothing; the set, the descriptor's values
         calls.arguments(n, c, h, w, type);
         checkDescriptor(call, n, c, h, w, type);
         Tensor4d t = new Tensor4d(this, n, c, h, w, type);
@@ -115,6 +116,7 @@ public final class SimDnn implements Dnn {
     public FilterDesc filter(int k, int c, int h, int w, StorageFormat type) {
         String call = "cudnnSetFilter4dDescriptor";
         calls.enter("cudnnCreateFilterDescriptor", call);
+        calls.arguments();
         calls.arguments(k, c, h, w, type);
         checkDescriptor(call, k, c, h, w, type);
         Filter4d f = new Filter4d(this, k, c, h, w, type);
@@ -139,7 +141,9 @@ public final class SimDnn implements Dnn {
     public ConvDesc convolution(int padH, int padW, int strideH, int strideW, boolean tensorOps) {
         String call = "cudnnSetConvolution2dDescriptor";
         calls.enter("cudnnCreateConvolutionDescriptor", call, "cudnnSetConvolutionMathType");
-        calls.arguments(padH, padW, strideH, strideW, tensorOps);
+        calls.arguments();
+        calls.arguments(padH, padW, strideH, strideW);
+        calls.arguments(tensorOps);
         if (padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "pad " + padH + "x" + padW + " stride " + strideH + "x" + strideW);
         }
@@ -183,6 +187,7 @@ public final class SimDnn implements Dnn {
                                boolean deterministic) {
         String call = "cudnnSetPooling2dDescriptor";
         calls.enter("cudnnCreatePoolingDescriptor", call);
+        calls.arguments();
         calls.arguments(windowH, windowW, padH, padW, strideH, strideW, deterministic);
         if (windowH <= 0 || windowW <= 0 || padH < 0 || padW < 0 || strideH <= 0 || strideW <= 0) {
             throw badParam(call, "window " + windowH + "x" + windowW + " pad " + padH + "x" + padW + " stride "
@@ -196,6 +201,7 @@ public final class SimDnn implements Dnn {
     public LrnDesc lrn(int n, double alpha, double beta, double k) {
         String call = "cudnnSetLRNDescriptor";
         calls.enter("cudnnCreateLRNDescriptor", call);
+        calls.arguments();
         calls.arguments(n, alpha, beta, k);
         // cuDNN's limits: CUDNN_LRN_MIN_N 1, CUDNN_LRN_MAX_N 16, CUDNN_LRN_MIN_K 1e-5, CUDNN_LRN_MIN_BETA 0.01.
         if (n < 1 || n > 16 || !(k >= 1e-5) || !(beta >= 0.01) || Double.isNaN(alpha)) {

@@ -428,18 +428,12 @@ public final class SimMemory implements DeviceMemory {
 
     /**
      * cuMemcpyHtoDAsync, and cuStreamSynchronize when {@code synchronize} (the device API's copy, as JCudaMemory
-     * makes it); the recording has the byte count, as the driver sees it.
+     * makes it).
      */
     private void hostToDevice(DevicePtr dst, int length, int offset, int count, int elem, Stream stream,
                               boolean synchronize, BufferOp op) {
         String call = "cuMemcpyHtoDAsync";
-        if (synchronize) {
-            calls.enter(call, "cuStreamSynchronize");
-        } else {
-            calls.enter(call);
-        }
-        calls.arguments(dst, (long) count * elem, stream);
-        calls.arguments(stream);
+        enterCopy(call, synchronize, dst, (long) count * elem, stream);
         // Capture could record this only as a memcpy node from pinned host memory; the engine must not copy from
         // the host inside a step, so the simulator refuses it outright.
         streams.prohibitDuringCapture(call);
@@ -452,17 +446,26 @@ public final class SimMemory implements DeviceMemory {
         });
     }
 
+    /**
+     * Enters a host copy, {@code call} and, when {@code synchronize}, cuStreamSynchronize; the recording has what the
+     * driver sees: the device pointer, the byte count and the stream.
+     */
+    private void enterCopy(String call, boolean synchronize, DevicePtr device, long bytes, Stream stream) {
+        if (synchronize) {
+            calls.enter(call, "cuStreamSynchronize");
+            calls.arguments(device, bytes, stream);
+            calls.arguments(stream);
+        } else {
+            calls.enter(call);
+            calls.arguments(device, bytes, stream);
+        }
+    }
+
     /** cuMemcpyDtoHAsync, and cuStreamSynchronize when {@code synchronize}, as {@link #hostToDevice}. */
     private void deviceToHost(DevicePtr src, int length, int offset, int count, int elem, Stream stream,
                               boolean synchronize, BufferOp op) {
         String call = "cuMemcpyDtoHAsync";
-        if (synchronize) {
-            calls.enter(call, "cuStreamSynchronize");
-        } else {
-            calls.enter(call);
-        }
-        calls.arguments(src, (long) count * elem, stream);
-        calls.arguments(stream);
+        enterCopy(call, synchronize, src, (long) count * elem, stream);
         streams.prohibitDuringCapture(call);
         checkHost(call, length, offset, count);
         check(call, "src", src, (long) elem * count, 1, Status.INVALID_VALUE);

@@ -29,11 +29,13 @@ class SimDeviceTest {
             d.memory().copyToDevice(a.plusFloats(4), new float[8], 2, 6, s);
             d.blas().sgemm(Op.T, Op.N, 2, 3, 4, 1.5f, a, 4, a, 4, 0f, c, 2);
             new ReluKernels(d.kernels()).forward(s, c, a, 16);
+            d.dnn().tensor(1, 2, 3, 4);
             assertEquals(List.of(
                     "cuMemcpyHtoDAsync([64 B]+16, 24, stream #1)", "cuStreamSynchronize(stream #1)",
                     "cublasSgemm(F32, T, N, 2, 3, 4, 1.5, [64 B]+0, 4, [64 B]+0, 4, 0.0, [64 B]+0, 2)",
                     "cuModuleLoadDataEx(activation)",
-                    "cuLaunchKernel(relu_forward, 1, 256, 0, stream #1, [[64 B]+0, [64 B]+0, 16])"), d.recordedCalls());
+                    "cuLaunchKernel(relu_forward, 1, 256, 0, stream #1, [[64 B]+0, [64 B]+0, 16])",
+                    "cudnnCreateTensorDescriptor()", "cudnnSetTensor4dDescriptor(1, 2, 3, 4, F32)"), d.recordedCalls());
         }
     }
 
